@@ -1,0 +1,59 @@
+/**
+ * Socket.IO middleware that authenticates every handshake (including recovered
+ * sessions: recovery runs with skipMiddlewares false) and writes an audit line for
+ * each one, accepted or refused, with no token contents.
+ */
+import type { ExtendedError } from 'socket.io';
+import type { SwitchboardContext, SwitchboardSocket } from '../core/context.js';
+import { toSwitchboardError } from '../core/errors.js';
+import { extractToken } from './token-sources.js';
+
+function auditFields(socket: SwitchboardSocket) {
+  const headers = socket.handshake.headers;
+  const forwarded = headers['x-forwarded-for'];
+  return {
+    address: socket.handshake.address,
+    forwardedFor: typeof forwarded === 'string' ? forwarded : undefined,
+    origin: headers.origin,
+    transport: socket.conn.transport.name,
+  };
+}
+
+export function createHandshakeMiddleware(ctx: SwitchboardContext, isClosing: () => boolean) {
+  return async (socket: SwitchboardSocket, next: (err?: ExtendedError) => void) => {
+    try {
+      if (isClosing()) throw Object.assign(new Error('Server is shutting down'), { code: 'UNAVAILABLE' });
+      const token = extractToken({
+        auth: socket.handshake.auth,
+        query: socket.handshake.query as Record<string, unknown>,
+        headers: socket.handshake.headers,
+      });
+      const principal = await ctx.auth.authenticate(token);
+      socket.data = { ...principal };
+      ctx.logger.info(
+        { audit: 'handshake', outcome: 'accepted', userId: principal.userId, authKind: principal.authKind, ...auditFields(socket) },
+        'handshake accepted',
+      );
+      next();
+    } catch (error) {
+      const err = toSwitchboardError(error);
+      ctx.metrics.handshakeFailures.inc({ code: err.code });
+      const level = err.code === 'INTERNAL' ? 'error' : 'info';
+      ctx.logger[level](
+        {
+          audit: 'handshake',
+          outcome: 'refused',
+          code: err.code,
+          reason: err.message,
+          ...auditFields(socket),
+          err: err.code === 'INTERNAL' ? error : undefined,
+        },
+        'handshake refused',
+      );
+      // The contract: connect_error's err.message is the code, err.data = { code, message }.
+      const refusal = new Error(err.code) as ExtendedError;
+      refusal.data = { code: err.code, message: err.message };
+      next(refusal);
+    }
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * The context every feature registers with (STYLE.md #4): `register(ctx)` is the one
+ * plugin signature, and `ctx` carries the shared services. Features never import each
+ * other's internals; what they share goes through here.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Server, Socket } from 'socket.io';
+import type { Authenticator } from '../auth/authenticator.js';
+import type { SwitchboardConfig } from '../config/schema.js';
+import type { Metrics } from '../monitoring/metrics.js';
+import type { PresenceStore } from '../presence/presence-store.js';
+import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from '../protocol/events.js';
+import type { RateLimiter } from '../rate-limit/rate-limiter.js';
+import type { Emitter } from '../realtime/emitter.js';
+import type { EventRouter } from '../realtime/event-router.js';
+import type { Store } from '../store/store.js';
+import type { Lifecycle } from './lifecycle.js';
+import type { Logger } from './logger.js';
+
+export type SwitchboardServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type SwitchboardSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+/** Hooks run for every authenticated connection, in registration order. */
+export type ConnectionHook = (socket: SwitchboardSocket) => void | Promise<void>;
+export type DisconnectHook = (socket: SwitchboardSocket, reason: string) => void | Promise<void>;
+
+/**
+ * Contributions to the `connected` payload: each returns fields merged into it
+ * (e.g. notifications add `unreadNotifications`).
+ */
+export type ConnectedFieldsProvider = (socket: SwitchboardSocket) => Promise<Record<string, unknown>>;
+
+export interface SwitchboardContext {
+  readonly config: Readonly<SwitchboardConfig>;
+  readonly logger: Logger;
+  readonly store: Store;
+  readonly io: SwitchboardServer;
+  /** Fastify instance for HTTP routes (same port as Socket.IO). */
+  readonly http: FastifyInstance;
+  readonly metrics: Metrics;
+  readonly presence: PresenceStore;
+  readonly rateLimiter: RateLimiter;
+  readonly auth: Authenticator;
+  /** Registers validated, rate-limited socket event handlers. */
+  readonly events: EventRouter;
+  /** Emits to users, rooms and everyone, counting events out. */
+  readonly emitter: Emitter;
+  readonly lifecycle: Lifecycle;
+  /** A unique id of this process among the nodes of a cluster. */
+  readonly nodeId: string;
+  /** Process start, for uptime. */
+  readonly startedAt: number;
+  onConnection(hook: ConnectionHook): void;
+  onDisconnect(hook: DisconnectHook): void;
+  addConnectedFields(provider: ConnectedFieldsProvider): void;
+  /**
+   * Features offer programmatic API methods (`publish`, `notify`, …) here; the
+   * library's return value and the HTTP server API call the same functions.
+   */
+  provide<K extends keyof ProvidedApi>(name: K, fn: ProvidedApi[K]): void;
+  /** A method another feature provided, or throws if that feature is not registered. */
+  use<K extends keyof ProvidedApi>(name: K): ProvidedApi[K];
+}
+
+/**
+ * Programmatic operations that features provide to each other and to the public API.
+ * Features extend this interface by declaration merging in their own folder.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging
+export interface ProvidedApi {}
+
+/** A feature: one folder, one `register`. */
+export interface Feature {
+  readonly name: string;
+  register(ctx: SwitchboardContext): void | Promise<void>;
+}

@@ -1,0 +1,75 @@
+/** Presence for a single node, in memory. */
+import type { PresenceInfo, UserStatus } from '../protocol/shapes.js';
+import type { PresenceStore } from './presence-store.js';
+
+interface UserEntry {
+  sockets: Set<string>;
+  status: UserStatus;
+}
+
+export function createMemoryPresence(): PresenceStore {
+  const users = new Map<string, UserEntry>();
+  const lastSeen = new Map<string, number>();
+  const chosenStatus = new Map<string, UserStatus>();
+  let connections = 0;
+
+  const store = {
+    async addSocket(userId, socketId) {
+      let entry = users.get(userId);
+      const firstDevice = !entry || entry.sockets.size === 0;
+      if (!entry) {
+        entry = { sockets: new Set(), status: chosenStatus.get(userId) ?? 'online' };
+        users.set(userId, entry);
+      }
+      if (!entry.sockets.has(socketId)) {
+        entry.sockets.add(socketId);
+        connections++;
+      }
+      return { firstDevice };
+    },
+    async removeSocket(userId, socketId) {
+      const entry = users.get(userId);
+      const now = Date.now();
+      if (entry?.sockets.delete(socketId)) connections--;
+      const lastDevice = !entry || entry.sockets.size === 0;
+      if (lastDevice) {
+        users.delete(userId);
+        lastSeen.set(userId, now);
+      }
+      return { lastDevice, lastSeen: now };
+    },
+    async getUserSockets(userId) {
+      return [...(users.get(userId)?.sockets ?? [])];
+    },
+    async isOnline(userId) {
+      return (users.get(userId)?.sockets.size ?? 0) > 0;
+    },
+    async onlineUsers() {
+      return [...users.keys()];
+    },
+    async setStatus(userId, status) {
+      chosenStatus.set(userId, status);
+      const entry = users.get(userId);
+      if (entry) entry.status = status;
+    },
+    async get(userIds) {
+      const out: Record<string, PresenceInfo> = {};
+      for (const userId of userIds) {
+        const entry = users.get(userId);
+        const seen = lastSeen.get(userId);
+        out[userId] = entry
+          ? { status: entry.status, online: true, lastSeen: null, devices: entry.sockets.size }
+          : { status: 'offline', online: false, lastSeen: seen === undefined ? null : new Date(seen).toISOString(), devices: 0 };
+      }
+      return out;
+    },
+    async counts() {
+      return { users: users.size, connections };
+    },
+    async clear() {
+      users.clear();
+      connections = 0;
+    },
+  } satisfies PresenceStore;
+  return store;
+}

@@ -1,0 +1,224 @@
+/**
+ * The one typed event map of Switchboard (STYLE.md #1), passed as generics to
+ * socket.io's `Server` and to `socket.io-client`'s `Socket`. Client→server events
+ * take an optional acknowledgement callback as their last argument.
+ */
+import type { WireError } from './error-codes.js';
+import type { AckCallback, Conversation, Message, Notification, Publication, PublicationMeta, UserStatus } from './shapes.js';
+
+// ---- client → server payloads -------------------------------------------------
+
+export type SubscribePayload = string | { channel: string; since?: number; token?: string };
+export type UnsubscribePayload = string | { channel: string };
+export interface PublishPayload {
+  channel: string;
+  event: string;
+  data?: unknown;
+}
+export interface AuthRefreshPayload {
+  token: string;
+}
+export interface MessageSendPayload {
+  conversationId?: string;
+  receiverId?: string;
+  content: string;
+  type?: string;
+  clientMessageId?: string;
+  replyTo?: string;
+}
+export interface MessageEditPayload {
+  messageId: string;
+  content: string;
+}
+export interface MessageIdPayload {
+  messageId: string;
+}
+export interface MessageReadPayload {
+  conversationId: string;
+  messageId: string;
+}
+export interface ConversationIdPayload {
+  conversationId: string;
+}
+export type NotificationReadPayload = { notificationId: string } | { all: true };
+export interface NotificationDeletePayload {
+  notificationId: string;
+}
+
+// ---- ack data -----------------------------------------------------------------
+
+export interface SubscribeResult {
+  channel: string;
+  offset: number;
+  recovered: boolean;
+  missed: Publication[];
+}
+
+// ---- server → client payloads ---------------------------------------------------
+
+export interface ConnectedPayload {
+  message: string;
+  socketId: string;
+  userId: string;
+  isLoggedIn: boolean;
+  roles: string[];
+  unreadNotifications: number;
+  timestamp: string;
+}
+export interface PongPayload {
+  timestamp: string;
+}
+export interface StatusResponsePayload {
+  server: { name: string; version: string; status: string; timestamp: string };
+  connection: { socketId: string; userId: string; isLoggedIn: boolean; rooms: string[] };
+}
+export interface InfoResponsePayload {
+  server: { name: string; version: string; description: string; features: Record<string, boolean> };
+  websocket: { connected: boolean; transport: string; protocol: number; activeConnections: number };
+  session: { authenticated: boolean; userId: string };
+  timestamp: string;
+}
+export interface EchoResponsePayload {
+  received: unknown;
+  timestamp: string;
+  socketId: string;
+}
+export interface MessageReceivedPayload {
+  success: boolean;
+  message: string;
+  data: unknown;
+  timestamp: string;
+}
+export interface ErrorEventPayload extends WireError {
+  event?: string;
+}
+export interface BroadcastPayload {
+  title: string;
+  message: string;
+  from: string;
+  timestamp: string;
+}
+export interface ChannelMemberPayload {
+  channel: string;
+  userId: string;
+}
+export interface MessageDeletedPayload {
+  messageId: string;
+  conversationId: string;
+  deletedBy: string;
+}
+export interface MessageDeliveredPayload {
+  messageId: string;
+  conversationId: string;
+  userId: string;
+}
+export interface MessageReadEventPayload {
+  conversationId: string;
+  messageId: string;
+  userId: string;
+  readAt: string;
+}
+export interface TypingPayload {
+  userId: string;
+  conversationId: string;
+}
+export interface UserOnlinePayload {
+  userId: string;
+  status: UserStatus;
+}
+export interface UserOfflinePayload {
+  userId: string;
+  lastSeen: string;
+}
+export interface KafkaEventPayload {
+  topic: string;
+  event: unknown;
+  timestamp: string;
+}
+export interface AuthExpiringPayload {
+  expiresAt: string;
+}
+
+type WithAck<Args extends unknown[], T = unknown> = (...args: [...Args, AckCallback<T>?]) => void;
+
+/** Events a client may emit. */
+export interface ClientToServerEvents {
+  ping: WithAck<[], { timestamp: string }>;
+  status: WithAck<[], StatusResponsePayload>;
+  info: WithAck<[], InfoResponsePayload>;
+  echo: WithAck<[payload?: unknown], EchoResponsePayload>;
+  message: WithAck<[payload?: unknown], MessageReceivedPayload>;
+  subscribe: WithAck<[payload: SubscribePayload], SubscribeResult>;
+  unsubscribe: WithAck<[payload: UnsubscribePayload], { channel: string }>;
+  publish: WithAck<[payload: PublishPayload], { offset: number | null }>;
+  'auth:refresh': WithAck<[payload: AuthRefreshPayload], { expiresAt: string | null }>;
+  'message:send': WithAck<[payload: MessageSendPayload], { message: Message }>;
+  'message:edit': WithAck<[payload: MessageEditPayload], { message: Message }>;
+  'message:delete': WithAck<[payload: MessageIdPayload], { messageId: string }>;
+  'message:delivered': WithAck<[payload: MessageIdPayload]>;
+  'message:read': WithAck<[payload: MessageReadPayload]>;
+  'typing:start': WithAck<[payload: ConversationIdPayload]>;
+  'typing:stop': WithAck<[payload: ConversationIdPayload]>;
+  'conversation:join': WithAck<[conversationId: string]>;
+  'conversation:leave': WithAck<[conversationId: string]>;
+  'user:status': WithAck<[status: UserStatus]>;
+  'notification:read': WithAck<[payload: NotificationReadPayload]>;
+  'notification:delete': WithAck<[payload: NotificationDeletePayload]>;
+}
+
+/**
+ * Events the server emits. Publications arrive under their own event name
+ * (`trip:updated`, …) with `(data, PublicationMeta)`: those names are chosen by the
+ * app, so the publish path emits them through an untyped view and clients listen
+ * with `socket.on(name, (data, meta) => …)`.
+ */
+export interface ServerToClientEvents {
+  connected: (payload: ConnectedPayload) => void;
+  pong: (payload: PongPayload) => void;
+  status_response: (payload: StatusResponsePayload) => void;
+  info_response: (payload: InfoResponsePayload) => void;
+  echo_response: (payload: EchoResponsePayload) => void;
+  message_received: (payload: MessageReceivedPayload) => void;
+  error: (payload: ErrorEventPayload) => void;
+  notification: (payload: Notification) => void;
+  'notification:updated': (payload: { id: string; read: boolean }) => void;
+  'notification:deleted': (payload: { id: string }) => void;
+  broadcast: (payload: BroadcastPayload) => void;
+  'user:joined': (payload: ChannelMemberPayload) => void;
+  'user:left': (payload: ChannelMemberPayload) => void;
+  'message:new': (payload: Message) => void;
+  'message:updated': (payload: Message) => void;
+  'message:deleted': (payload: MessageDeletedPayload) => void;
+  'message:delivered': (payload: MessageDeliveredPayload) => void;
+  'message:read': (payload: MessageReadEventPayload) => void;
+  'typing:start': (payload: TypingPayload) => void;
+  'typing:stop': (payload: TypingPayload) => void;
+  'user:online': (payload: UserOnlinePayload) => void;
+  'user:offline': (payload: UserOfflinePayload) => void;
+  'user:status': (payload: UserOnlinePayload) => void;
+  'conversation:updated': (payload: Conversation) => void;
+  'conversation:deleted': (payload: { conversationId: string }) => void;
+  'kafka-event': (payload: KafkaEventPayload, meta: PublicationMeta) => void;
+  'auth:expiring': (payload: AuthExpiringPayload) => void;
+}
+
+/** Server-to-server events between nodes (through the socket.io adapter). */
+export type InterServerEvents = Record<string, never>;
+
+/** Per-socket data kept by the server (readable by `fetchSockets()` on any node). */
+export interface SocketData {
+  userId: string;
+  isLoggedIn: boolean;
+  roles: string[];
+  name?: string;
+  /** `jwt` or `session`: how the connection authenticated. */
+  authKind: 'jwt' | 'session';
+  sessionId?: string;
+  /** Epoch ms when the credentials expire, or null. */
+  expiresAt: number | null;
+}
+
+/** Names of the client→server events, for iteration and docs. */
+export type ClientEventName = keyof ClientToServerEvents;
+/** Names of the server→client events. */
+export type ServerEventName = keyof ServerToClientEvents;

@@ -1,0 +1,4 @@
+/** The wire contract, importable as `switchboard/protocol` by clients without the server. */
+export * from './error-codes.js';
+export * from './events.js';
+export * from './shapes.js';

@@ -1,0 +1,42 @@
+/**
+ * The Socket.IO server with the options that matter: an origin allowlist enforced
+ * in engine.io's allowRequest (the `cors` option only sets headers and does not stop
+ * a cross-site WebSocket), packet size limit, heartbeats, optional compression and
+ * connection-state recovery that still runs the auth middleware.
+ */
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
+import { Server } from 'socket.io';
+import type { SwitchboardConfig } from '../config/schema.js';
+import type { SwitchboardServer } from '../core/context.js';
+
+export function originAllowed(origins: readonly string[], origin: string | undefined): boolean {
+  // Non-browser clients (mobile apps, python-socketio, servers) send no Origin.
+  if (!origin) return true;
+  return origins.includes('*') || origins.includes(origin);
+}
+
+export function createSocketServer(
+  server: HttpServer,
+  config: Readonly<SwitchboardConfig>,
+  onRefusedOrigin: (req: IncomingMessage) => void,
+): SwitchboardServer {
+  const origins = config.cors.origins ?? [];
+  const anyOrigin = origins.includes('*');
+  return new Server(server, {
+    path: config.socket.path,
+    serveClient: false,
+    transports: [...config.socket.transports],
+    maxHttpBufferSize: config.socket.maxHttpBufferSize,
+    pingInterval: config.socket.pingIntervalMs,
+    pingTimeout: config.socket.pingTimeoutMs,
+    perMessageDeflate: config.socket.compression.enabled ? { threshold: config.socket.compression.threshold } : false,
+    cors: { origin: anyOrigin ? true : [...origins], credentials: true },
+    allowRequest: (req, callback) => {
+      if (originAllowed(origins, req.headers.origin)) return callback(null, true);
+      onRefusedOrigin(req);
+      callback('Origin not allowed', false);
+    },
+    connectionStateRecovery:
+      config.socket.recoveryWindowMs > 0 ? { maxDisconnectionDuration: config.socket.recoveryWindowMs, skipMiddlewares: false } : undefined,
+  }) as SwitchboardServer;
+}

@@ -1,0 +1,7 @@
+/**
+ * The database schema as Kysely sees it: each feature declares its tables in its own
+ * folder and they are composed here.
+ */
+import type { SessionsTables } from '../auth/sessions/sessions-table.js';
+
+export interface Database extends SessionsTables {}

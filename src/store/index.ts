@@ -1,0 +1,3 @@
+export { type CreateStoreOptions, createStore } from './create-store.js';
+export type { Database } from './database.js';
+export type { Store, StoreDialect } from './store.js';

@@ -1,0 +1,83 @@
+/**
+ * The test-server factory: a real Switchboard on 127.0.0.1 and an ephemeral port,
+ * quiet logs, an in-memory SQLite store unless told otherwise, stopped after the test.
+ */
+import { pino } from 'pino';
+import { type SignTokenOptions, signToken } from '../../src/auth/sign-token.js';
+import { loadConfig } from '../../src/config/load.js';
+import type { SwitchboardConfigInput } from '../../src/config/schema.js';
+import { type RunningServer, startServer } from '../../src/server.js';
+import type { Store } from '../../src/store/store.js';
+import { onCleanup } from './cleanup.js';
+import { type ConnectOptions, connectClient } from './client.js';
+
+export const TEST_SECRET = 'test-secret-with-enough-length-0123456789';
+export const TEST_API_KEY = 'sk_test_0123456789abcdef';
+
+export interface TestServer extends RunningServer {
+  /** A JWT for `sub` signed with the test secret. */
+  token(sub: string, options?: Partial<SignTokenOptions>): Promise<string>;
+  /** Connects a real client as `sub` and waits for `connected`. */
+  connect(sub: string, options?: ConnectOptions & { roles?: string[] }): ReturnType<typeof connectClient>;
+  /** fetch() against the server with the API key or a token. */
+  request(
+    method: string,
+    path: string,
+    options?: { body?: unknown; token?: string; apiKey?: boolean; headers?: Record<string, string>; rawBody?: string },
+  ): Promise<{ status: number; body: any }>;
+}
+
+export interface TestServerOptions {
+  config?: SwitchboardConfigInput;
+  store?: Store;
+  /** Keep the server running after the test (for tests that stop it themselves). */
+  manualStop?: boolean;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const config = loadConfig({
+    env: {},
+    overrides: {
+      env: 'test',
+      port: 0,
+      host: '127.0.0.1',
+      auth: { jwtSecret: TEST_SECRET },
+      apiKeys: [TEST_API_KEY],
+      database: { url: 'sqlite::memory:' },
+      log: { level: 'silent' },
+      ...options.config,
+      // nested objects merge below so a test can set one key of auth or database
+      ...(options.config?.auth ? { auth: { jwtSecret: TEST_SECRET, ...options.config.auth } } : {}),
+    },
+  });
+  const running = await startServer({ config, store: options.store, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+  if (!options.manualStop) onCleanup(() => running.stop());
+
+  const token = (sub: string, opts: Partial<SignTokenOptions> = {}) =>
+    signToken({ secret: TEST_SECRET, sub, issuer: config.auth.issuer, audience: config.auth.audience, ...opts });
+
+  return {
+    ...running,
+    token,
+    async connect(sub, opts = {}) {
+      return connectClient(running.url, { ...opts, token: opts.token ?? (await token(sub, { roles: opts.roles })) });
+    },
+    async request(method, path, opts = {}) {
+      const headers: Record<string, string> = { ...opts.headers };
+      if (opts.apiKey) headers.authorization = `Bearer ${TEST_API_KEY}`;
+      else if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+      let body: string | undefined = opts.rawBody;
+      if (opts.body !== undefined) body = JSON.stringify(opts.body);
+      if (body !== undefined) headers['content-type'] ??= 'application/json';
+      const response = await fetch(`${running.url}${path}`, { method, headers, body });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // non-JSON bodies (metrics) stay text
+      }
+      return { status: response.status, body: parsed };
+    },
+  };
+}

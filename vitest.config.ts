@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // Each file starts its own servers on ephemeral ports; forks keep native
+    // modules (better-sqlite3) and process-level signal tests isolated.
+    pool: 'forks',
+    setupFiles: ['test/support/setup.ts'],
+    typecheck: { enabled: true, include: ['src/**/*.test-d.ts'] },
+  },
+});
