@@ -11,6 +11,8 @@ import { createAuthenticator } from './auth/authenticator.js';
 import { createHandshakeMiddleware } from './auth/handshake.js';
 import { createJwtVerifier } from './auth/jwt-verifier.js';
 import { SessionsRepo } from './auth/sessions/sessions-repo.js';
+import { broadcastFeature } from './broadcast/broadcast-feature.js';
+import { ChannelPolicy } from './channels/channel-policy.js';
 import { commandsFeature } from './commands/commands-feature.js';
 import { loadConfig } from './config/load.js';
 import type { SwitchboardConfig, SwitchboardConfigInput } from './config/schema.js';
@@ -41,7 +43,7 @@ import { createStore } from './store/create-store.js';
 import type { Store } from './store/store.js';
 
 /** Built-in features, registered in this order. */
-export const BUILTIN_FEATURES: Feature[] = [authFeature, commandsFeature, monitoringFeature];
+export const BUILTIN_FEATURES: Feature[] = [authFeature, commandsFeature, monitoringFeature, broadcastFeature];
 
 export interface SwitchboardOptions {
   /** The HTTP server to attach to (it may already serve an Express app). */
@@ -170,6 +172,7 @@ export async function createSwitchboard(options: SwitchboardOptions, features: F
     presence,
     rateLimiter,
     auth,
+    channels: new ChannelPolicy(config.channels),
     events,
     emitter,
     lifecycle,

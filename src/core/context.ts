@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Server, Socket } from 'socket.io';
 import type { Authenticator } from '../auth/authenticator.js';
+import type { ChannelPolicy } from '../channels/channel-policy.js';
 import type { SwitchboardConfig } from '../config/schema.js';
 import type { Metrics } from '../monitoring/metrics.js';
 import type { PresenceStore } from '../presence/presence-store.js';
@@ -41,6 +42,8 @@ export interface SwitchboardContext {
   readonly presence: PresenceStore;
   readonly rateLimiter: RateLimiter;
   readonly auth: Authenticator;
+  /** The one channel-policy module: every join, publish and history read asks it. */
+  readonly channels: ChannelPolicy;
   /** Registers validated, rate-limited socket event handlers. */
   readonly events: EventRouter;
   /** Emits to users, rooms and everyone, counting events out. */
