@@ -278,7 +278,7 @@ export async function createSwitchboard(options: SwitchboardOptions, features: F
     return closed;
   };
 
-  const api = {
+  const core: Omit<Switchboard, keyof ProvidedApi> = {
     emitToUser(userId, event, ...args) {
       emitter.toUser(userId, event, ...args);
     },
@@ -289,7 +289,7 @@ export async function createSwitchboard(options: SwitchboardOptions, features: F
     close,
     context: ctx,
     config,
-  } as Switchboard;
+  };
   // Feature-provided methods (publish, notify, broadcast, …) join the API object.
-  return Object.assign(api, provided);
+  return Object.assign(core, provided) as Switchboard;
 }
