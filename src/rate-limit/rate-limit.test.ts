@@ -1,0 +1,36 @@
+/** Per-user limits on every inbound event, RATE_LIMITED with retryAfterMs, and the flood cut-off. */
+import { describe, expect, it } from 'vitest';
+import { emitAck, nextEvent } from '../../test/support/client.js';
+import { startTestServer } from '../../test/support/server.js';
+
+describe('rate limits', () => {
+  it('answers RATE_LIMITED with retryAfterMs over the default limit, per user across devices', async () => {
+    const server = await startTestServer({ config: { rateLimits: { default: { points: 3, perSeconds: 60 } } } });
+    const a = await server.connect('u1');
+    const b = await server.connect('u1');
+    const other = await server.connect('u2');
+    for (let i = 0; i < 3; i++) expect((await emitAck(i % 2 ? a.socket : b.socket, 'ping')).ok).toBe(true);
+    const limited = await emitAck<any>(a.socket, 'ping');
+    expect(limited).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED', details: { retryAfterMs: expect.any(Number) } } });
+    if (!limited.ok) expect(limited.error.details?.retryAfterMs).toBeGreaterThan(0);
+    expect((await emitAck(other.socket, 'ping')).ok).toBe(true);
+  });
+
+  it('an override per event replaces the default for that event', async () => {
+    const server = await startTestServer({ config: { rateLimits: { default: { points: 100, perSeconds: 1 }, echo: { points: 1, perSeconds: 60 } } } });
+    const { socket } = await server.connect('u1');
+    expect((await emitAck(socket, 'echo', 1)).ok).toBe(true);
+    expect(await emitAck(socket, 'echo', 2)).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+    expect((await emitAck(socket, 'ping')).ok).toBe(true);
+  });
+
+  it('disconnects a socket that keeps flooding after being told', async () => {
+    const server = await startTestServer({ config: { rateLimits: { default: { points: 1, perSeconds: 60 } }, floodDisconnectAfter: 5 } });
+    const { socket } = await server.connect('flood');
+    const gone = new Promise<string>((r) => socket.once('disconnect', (reason) => r(reason)));
+    const finalError = nextEvent<any>(socket, 'error');
+    for (let i = 0; i < 10; i++) socket.emit('ping');
+    expect((await finalError).code).toBe('RATE_LIMITED');
+    expect(await gone).toBe('io server disconnect');
+  });
+});
