@@ -27,7 +27,11 @@ describe('handshake refusals', () => {
 
   it('wrong signature is AUTH_INVALID', async () => {
     const server = await startTestServer();
-    const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('1').setExpirationTime('1h').sign(new TextEncoder().encode('another-secret-of-enough-length!!'));
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('1')
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode('another-secret-of-enough-length!!'));
     expect((await expectRefused(server.url, { token })).data?.code).toBe('AUTH_INVALID');
   });
 
@@ -45,9 +49,18 @@ describe('handshake refusals', () => {
 
   it('expired is AUTH_EXPIRED; not yet valid (nbf) is AUTH_INVALID', async () => {
     const server = await startTestServer();
-    const expired = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('1').setExpirationTime(now() - 60).sign(secret);
+    const expired = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('1')
+      .setExpirationTime(now() - 60)
+      .sign(secret);
     expect((await expectRefused(server.url, { token: expired })).data?.code).toBe('AUTH_EXPIRED');
-    const future = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('1').setNotBefore(now() + 600).setExpirationTime('1h').sign(secret);
+    const future = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('1')
+      .setNotBefore(now() + 600)
+      .setExpirationTime('1h')
+      .sign(secret);
     expect((await expectRefused(server.url, { token: future })).data?.code).toBe('AUTH_INVALID');
   });
 
@@ -69,7 +82,10 @@ describe('handshake refusals', () => {
 
   it('a numeric sub becomes a string user id', async () => {
     const server = await startTestServer();
-    const token = await new SignJWT({ sub: 39 as unknown as string }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(secret);
+    const token = await new SignJWT({ sub: 39 as unknown as string })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('1h')
+      .sign(secret);
     const { connected } = await server.connect('ignored', { token });
     expect(connected.userId).toBe('39');
   });
@@ -84,9 +100,17 @@ describe('token sources', () => {
     const viaQuery = await server.connect('7', { auth: {}, token: undefined, query: { token } } as never);
     expect(viaQuery.connected.userId).toBe('7');
     // Headers can only be set on the polling transport in Node's client.
-    const viaHeader = await server.connect('7', { auth: {}, transports: ['polling'], extraHeaders: { authorization: `Bearer ${token}` } } as never);
+    const viaHeader = await server.connect('7', {
+      auth: {},
+      transports: ['polling'],
+      extraHeaders: { authorization: `Bearer ${token}` },
+    } as never);
     expect(viaHeader.connected.userId).toBe('7');
-    const viaCookie = await server.connect('7', { auth: {}, transports: ['polling'], extraHeaders: { cookie: `other=1; switchboard_token=${token}` } } as never);
+    const viaCookie = await server.connect('7', {
+      auth: {},
+      transports: ['polling'],
+      extraHeaders: { cookie: `other=1; switchboard_token=${token}` },
+    } as never);
     expect(viaCookie.connected.userId).toBe('7');
   });
 

@@ -16,7 +16,11 @@ describe('asymmetric keys', () => {
   it.each(['RS256', 'ES256'] as const)('%s with a PEM public key', async (alg) => {
     const { privateKey, pem } = await keyPair(alg);
     const server = await startTestServer({ config: { auth: { jwtSecret: undefined, jwtPublicKey: pem } } });
-    const token = await new SignJWT({ roles: ['admin'] }).setProtectedHeader({ alg }).setSubject('rs-user').setExpirationTime('1h').sign(privateKey);
+    const token = await new SignJWT({ roles: ['admin'] })
+      .setProtectedHeader({ alg })
+      .setSubject('rs-user')
+      .setExpirationTime('1h')
+      .sign(privateKey);
     const { connected } = await server.connect('rs-user', { token });
     expect(connected).toMatchObject({ userId: 'rs-user', roles: ['admin'] });
   });
@@ -24,7 +28,11 @@ describe('asymmetric keys', () => {
   it('refuses HS256 signed with the public key text (algorithm confusion)', async () => {
     const { pem } = await keyPair('RS256');
     const server = await startTestServer({ config: { auth: { jwtSecret: undefined, jwtPublicKey: pem } } });
-    const forged = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('admin').setExpirationTime('1h').sign(new TextEncoder().encode(pem));
+    const forged = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('admin')
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(pem));
     expect((await expectRefused(server.url, { token: forged })).data?.code).toBe('AUTH_INVALID');
   });
 
@@ -46,17 +54,29 @@ describe('asymmetric keys', () => {
     onCleanup(() => new Promise<void>((r) => jwks.close(() => r())));
     const url = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`;
     const server = await startTestServer({ config: { auth: { jwtSecret: undefined, jwksUrl: url } } });
-    const token = await new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setSubject('jwks-user').setExpirationTime('1h').sign(privateKey);
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setSubject('jwks-user')
+      .setExpirationTime('1h')
+      .sign(privateKey);
     expect((await server.connect('jwks-user', { token })).connected.userId).toBe('jwks-user');
     const other = await keyPair('RS256');
-    const wrong = await new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setSubject('x').setExpirationTime('1h').sign(other.privateKey);
+    const wrong = await new SignJWT({})
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setSubject('x')
+      .setExpirationTime('1h')
+      .sign(other.privateKey);
     expect((await expectRefused(server.url, { token: wrong })).data?.code).toBe('AUTH_INVALID');
   });
 
   it('a JWKS URL that is down is UNAVAILABLE', async () => {
     const { privateKey } = await keyPair('RS256');
     const server = await startTestServer({ config: { auth: { jwtSecret: undefined, jwksUrl: 'http://127.0.0.1:9/jwks.json' } } });
-    const token = await new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setSubject('x').setExpirationTime('1h').sign(privateKey);
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setSubject('x')
+      .setExpirationTime('1h')
+      .sign(privateKey);
     expect((await expectRefused(server.url, { token })).data?.code).toBe('UNAVAILABLE');
   });
 });

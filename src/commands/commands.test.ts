@@ -32,7 +32,12 @@ describe('commands', () => {
 
     const received = nextEvent<any>(socket, 'message_received');
     socket.emit('message', { text: 'My custom message', type: 'chat' });
-    expect(await received).toEqual({ success: true, message: expect.any(String), data: { text: 'My custom message', type: 'chat' }, timestamp: expect.any(String) });
+    expect(await received).toEqual({
+      success: true,
+      message: expect.any(String),
+      data: { text: 'My custom message', type: 'chat' },
+      timestamp: expect.any(String),
+    });
   });
 
   it('with a callback, answers both the ack and the reply event', async () => {
@@ -51,7 +56,10 @@ describe('commands', () => {
     const server = await startTestServer();
     const { socket } = await server.connect('1');
     const ack = await emitAck(socket, 'auth:refresh', 12);
-    expect(ack).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', message: expect.any(String), details: { issues: expect.any(Array) } } });
+    expect(ack).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED', message: expect.any(String), details: { issues: expect.any(Array) } },
+    });
     // Without a callback the failure arrives as an `error` event naming the event.
     const error = nextEvent<any>(socket, 'error');
     socket.emit('auth:refresh', { token: '' } as never);

@@ -17,7 +17,9 @@ describe('rate limits', () => {
   });
 
   it('an override per event replaces the default for that event', async () => {
-    const server = await startTestServer({ config: { rateLimits: { default: { points: 100, perSeconds: 1 }, echo: { points: 1, perSeconds: 60 } } } });
+    const server = await startTestServer({
+      config: { rateLimits: { default: { points: 100, perSeconds: 1 }, echo: { points: 1, perSeconds: 60 } } },
+    });
     const { socket } = await server.connect('u1');
     expect((await emitAck(socket, 'echo', 1)).ok).toBe(true);
     expect(await emitAck(socket, 'echo', 2)).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });

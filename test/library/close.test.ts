@@ -1,0 +1,42 @@
+/** close(): in-flight acks are answered before transports close; the host's server stays open. */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { signToken } from '../../src/auth/sign-token.js';
+import { BUILTIN_FEATURES, createSwitchboard, type Feature } from '../../src/index.js';
+import { onCleanup } from '../support/cleanup.js';
+import { connectClient, emitAck, expectRefused } from '../support/client.js';
+import { TEST_SECRET } from '../support/server.js';
+
+describe('library close()', () => {
+  it('answers in-flight acks, then closes transports and refuses new handshakes', async () => {
+    let release: () => void = () => {};
+    const slow: Feature = {
+      name: 'slow',
+      register(ctx) {
+        ctx.events.on('slow', { schema: z.unknown(), handler: () => new Promise((r) => (release = () => r({ done: true }))) });
+      },
+    };
+    const server = createServer();
+    const sb = await createSwitchboard(
+      { server, config: { auth: { jwtSecret: TEST_SECRET }, database: { url: 'sqlite::memory:' }, log: { level: 'silent' } } },
+      [...BUILTIN_FEATURES, slow],
+    );
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    onCleanup(() => new Promise((r) => server.close(r)));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const token = await signToken({ secret: TEST_SECRET, sub: 'u' });
+    const { socket } = await connectClient(url, { token });
+
+    const pendingAck = emitAck(socket, 'slow');
+    await new Promise((r) => setTimeout(r, 50));
+    const closing = sb.close();
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await expectRefused(url, { token, transports: ['polling'] })).data?.code).toBe('UNAVAILABLE');
+    release();
+    expect(await pendingAck).toEqual({ ok: true, data: { done: true } });
+    await closing;
+    expect(server.listening).toBe(true);
+  });
+});
