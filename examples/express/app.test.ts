@@ -13,7 +13,7 @@ describe('examples/express', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     onCleanup(async () => {
       await switchboard.close();
-      await new Promise((r) => server.close(r));
+      await new Promise<void>((r) => server.close(() => r()));
     });
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

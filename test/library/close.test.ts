@@ -24,7 +24,7 @@ describe('library close()', () => {
       [...BUILTIN_FEATURES, slow],
     );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    onCleanup(() => new Promise((r) => server.close(r)));
+    onCleanup(() => new Promise<void>((r) => server.close(() => r())));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const token = await signToken({ secret: TEST_SECRET, sub: 'u' });
     const { socket } = await connectClient(url, { token });
