@@ -109,7 +109,14 @@ export const configSchema = z
           .min(1)
           .default(['polling', 'websocket'])
           .describe('Allowed transports'),
-        recoveryWindowMs: z.number().int().min(0).default(120_000).describe('Socket.IO connection-state recovery window (0 turns it off)'),
+        recoveryWindowMs: z
+          .number()
+          .int()
+          .min(0)
+          .default(0)
+          .describe(
+            'Socket.IO connection-state recovery window; 0 (default) turns it off: it appends an offset argument to every event, which python-socketio passes to handlers. Channels recover with `subscribe { since }` either way',
+          ),
       })
       .strict()
       .default({
@@ -119,7 +126,7 @@ export const configSchema = z
         pingTimeoutMs: 20_000,
         compression: { enabled: false, threshold: 1024 },
         transports: ['polling', 'websocket'],
-        recoveryWindowMs: 120_000,
+        recoveryWindowMs: 0,
       }),
     channels: z.record(namespaceName, channelNamespaceSchema).default({}).describe('Channel namespaces and their policies'),
     rateLimits: z
