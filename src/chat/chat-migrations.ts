@@ -43,8 +43,14 @@ export const chatMigrations: Record<string, Migration> = {
         .addColumn('deleted_at', 'bigint')
         .addUniqueConstraint('messages_sender_client_id', ['sender_id', 'client_message_id'])
         .execute();
-      // History pages and unread counts are range scans on (conversation_id, id).
-      await db.schema.createIndex('messages_conversation_id').on('messages').columns(['conversation_id', 'id']).execute();
+      // History pages and unread counts are range scans on (conversation_id, id); with
+      // sender_id and deleted_at in the index, counting unread reads the index alone
+      // (SQLite: covering index; PostgreSQL: index-only scan) instead of the rows.
+      await db.schema
+        .createIndex('messages_conversation_id')
+        .on('messages')
+        .columns(['conversation_id', 'id', 'sender_id', 'deleted_at'])
+        .execute();
 
       await db.schema
         .createTable('message_deliveries')

@@ -238,15 +238,24 @@ export class ConversationsRepo {
     return Number(row?.n ?? 0);
   }
 
-  /** The unread-count query itself, exposed for EXPLAIN in tests and reports. */
+  /**
+   * The unread-count query itself, exposed for EXPLAIN in tests and reports. The read
+   * marker is a scalar subquery so that both bounds (conversation_id = …, id > marker)
+   * reach the (conversation_id, id) index; as a join, PostgreSQL preferred a range
+   * over the primary key that also reads other conversations' newer messages.
+   */
   unreadCountQuery(conversationId: string, userId: string) {
     return this.db
-      .selectFrom('conversation_members as cm')
-      .innerJoin('messages as m', 'm.conversation_id', 'cm.conversation_id')
+      .selectFrom('messages as m')
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('cm.conversation_id', '=', conversationId)
-      .where('cm.user_id', '=', userId)
-      .where(UNREAD_AFTER_MARKER)
+      .where('m.conversation_id', '=', conversationId)
+      .where('m.id', '>', (eb) =>
+        eb
+          .selectFrom('conversation_members as cm')
+          .select(sql<string>`coalesce(cm.last_read_message_id, '')`.as('marker'))
+          .where('cm.conversation_id', '=', conversationId)
+          .where('cm.user_id', '=', userId),
+      )
       .where('m.sender_id', '<>', userId)
       .where('m.deleted_at', 'is', null);
   }

@@ -117,7 +117,9 @@ describe('conversations over HTTP', () => {
     const arrived = nextEvent(socket, 'message:new');
     const message = await sb.sendMessage({ conversationId: conversation.id, senderId: 'app', content: 'Hello from the backend' });
     expect(await arrived).toEqual(message);
-    await expect(sb.sendMessage({ conversationId: conversation.id, senderId: 'outsider', content: 'x' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(sb.sendMessage({ conversationId: conversation.id, senderId: 'outsider', content: 'x' })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
     expect((await sb.addConversationMember(conversation.id, 'u2')).memberIds).toContain('u2');
     expect((await sb.removeConversationMember(conversation.id, 'u2')).memberIds).not.toContain('u2');
   });

@@ -4,7 +4,7 @@ import type { Message } from '../protocol/shapes.js';
 import { createConversation, send, startChatServer } from './chat-test-support.js';
 
 describe('messages', () => {
-  it('delivers message:new to every device of every member, the sender\'s other devices included, in send order', async () => {
+  it("delivers message:new to every device of every member, the sender's other devices included, in send order", async () => {
     const server = await startChatServer();
     const conversation = await createConversation(server, 'alice', { kind: 'group', memberIds: ['bob'] });
     const { socket: alice1 } = await server.connect('alice');
@@ -15,7 +15,13 @@ describe('messages', () => {
     const everyone = [alice1, alice2, bob1, bob2].map((s) => nextEvent<Message>(s, 'message:new'));
 
     const message = await send(alice1, { conversationId: conversation.id, content: 'hi all', clientMessageId: 'c1' });
-    expect(message).toMatchObject({ conversationId: conversation.id, senderId: 'alice', content: 'hi all', type: 'text', clientMessageId: 'c1' });
+    expect(message).toMatchObject({
+      conversationId: conversation.id,
+      senderId: 'alice',
+      content: 'hi all',
+      type: 'text',
+      clientMessageId: 'c1',
+    });
     expect(message.id).toMatch(/^[0-9A-Z]{26}$/);
     for (const received of await Promise.all(everyone)) expect(received).toEqual(message);
 
@@ -83,7 +89,9 @@ describe('messages', () => {
   });
 
   it('refuses bad content: VALIDATION_FAILED for empty or unknown types, PAYLOAD_TOO_LARGE past the limit', async () => {
-    const server = await startChatServer({ config: { chat: { maxContentLength: 10, messageTypes: ['text', 'image'], maxGroupMembers: 50 } } });
+    const server = await startChatServer({
+      config: { chat: { maxContentLength: 10, messageTypes: ['text', 'image'], maxGroupMembers: 50 } },
+    });
     const conversation = await createConversation(server, 'alice', { kind: 'direct', memberIds: ['bob'] });
     const { socket } = await server.connect('alice');
     const attempt = (payload: Record<string, unknown>) => emitAck(socket, 'message:send', { conversationId: conversation.id, ...payload });
@@ -96,7 +104,10 @@ describe('messages', () => {
       error: { code: 'PAYLOAD_TOO_LARGE', details: { maxContentLength: 10 } },
     });
     expect(await attempt({ content: '1234567890', type: 'image' })).toMatchObject({ ok: true });
-    expect(await attempt({ content: 'reply', replyTo: 'not-a-message' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    expect(await attempt({ content: 'reply', replyTo: 'not-a-message' })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED' },
+    });
     const tooLong = await server.request('POST', `/api/conversations/${conversation.id}/messages`, {
       token: await server.token('alice'),
       body: { content: 'x'.repeat(11) },
@@ -143,14 +154,20 @@ describe('messages', () => {
   it('lets only the sender edit, and the sender or an admin delete; history keeps deleted messages empty', async () => {
     const server = await startChatServer();
     const group = await createConversation(server, 'owner', { kind: 'group', memberIds: ['alice', 'bob', 'carol'] });
-    await server.request('PUT', `/api/conversations/${group.id}/members/carol`, { token: await server.token('owner'), body: { role: 'admin' } });
+    await server.request('PUT', `/api/conversations/${group.id}/members/carol`, {
+      token: await server.token('owner'),
+      body: { role: 'admin' },
+    });
     const { socket: alice } = await server.connect('alice');
     const { socket: bob } = await server.connect('bob');
     const { socket: carol } = await server.connect('carol');
     const first = await send(alice, { conversationId: group.id, content: 'first' });
     const second = await send(alice, { conversationId: group.id, content: 'second' });
 
-    expect(await emitAck(bob, 'message:edit', { messageId: first.id, content: 'hacked' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await emitAck(bob, 'message:edit', { messageId: first.id, content: 'hacked' })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
     const updated = nextEvent<Message>(bob, 'message:updated');
     const edit = await emitAck<{ message: Message }>(alice, 'message:edit', { messageId: first.id, content: 'first (edited)' });
     expect(edit.ok).toBe(true);
@@ -167,7 +184,10 @@ describe('messages', () => {
     const third = await send(bob, { conversationId: group.id, content: 'third' });
     const { socket: moderator } = await server.connect('owner', { roles: ['admin'] });
     expect(await emitAck(moderator, 'message:delete', { messageId: third.id })).toMatchObject({ ok: true });
-    expect(await emitAck(alice, 'message:edit', { messageId: first.id, content: 'again' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await emitAck(alice, 'message:edit', { messageId: first.id, content: 'again' })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
 
     const history = await server.request('GET', `/api/conversations/${group.id}/messages`, { token: await server.token('bob') });
     expect(history.body.messages).toEqual([
@@ -187,9 +207,13 @@ describe('messages', () => {
     const page1 = await server.request('GET', `/api/conversations/${conversation.id}/messages?limit=3`, { token });
     expect(page1.body.messages.map((m: Message) => m.content)).toEqual(['m6', 'm5', 'm4']);
     await send(alice, { conversationId: conversation.id, content: 'new while paging' });
-    const page2 = await server.request('GET', `/api/conversations/${conversation.id}/messages?limit=3&before=${page1.body.nextCursor}`, { token });
+    const page2 = await server.request('GET', `/api/conversations/${conversation.id}/messages?limit=3&before=${page1.body.nextCursor}`, {
+      token,
+    });
     expect(page2.body.messages.map((m: Message) => m.content)).toEqual(['m3', 'm2', 'm1']);
-    const page3 = await server.request('GET', `/api/conversations/${conversation.id}/messages?limit=3&before=${page2.body.nextCursor}`, { token });
+    const page3 = await server.request('GET', `/api/conversations/${conversation.id}/messages?limit=3&before=${page2.body.nextCursor}`, {
+      token,
+    });
     expect(page3.body.messages.map((m: Message) => m.content)).toEqual(['m0']);
     expect(page3.body.nextCursor).toBeNull();
     const bad = await server.request('GET', `/api/conversations/${conversation.id}/messages?limit=0`, { token });

@@ -44,7 +44,7 @@ describe('presence announcements', () => {
     expect(await server.switchboard.isUserOnline('alice')).toBe(true);
   });
 
-  it('announces user:status to contacts and the user\'s own devices only', async () => {
+  it("announces user:status to contacts and the user's own devices only", async () => {
     const server = await startChatServer();
     await createConversation(server, 'alice', { kind: 'direct', memberIds: ['bob'] });
     const { socket: alice } = await server.connect('alice');

@@ -36,7 +36,10 @@ describe('chat rate limits', () => {
 
   it('disconnects a socket that keeps flooding after being told', async () => {
     const server = await startChatServer({
-      config: { rateLimits: { default: { points: 100, perSeconds: 1 }, 'message:send': { points: 1, perSeconds: 60 } }, floodDisconnectAfter: 3 },
+      config: {
+        rateLimits: { default: { points: 100, perSeconds: 1 }, 'message:send': { points: 1, perSeconds: 60 } },
+        floodDisconnectAfter: 3,
+      },
     });
     const conversation = await createConversation(server, 'alice', { kind: 'direct', memberIds: ['bob'] });
     const { socket } = await server.connect('alice');
