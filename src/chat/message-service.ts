@@ -8,6 +8,7 @@ import { hasRole } from '../auth/principal.js';
 import type { SwitchboardContext } from '../core/context.js';
 import { fail } from '../core/errors.js';
 import { toIso } from '../core/ids.js';
+import type { MessageSendPayload } from '../protocol/events.js';
 import type { Message } from '../protocol/shapes.js';
 import { type MessageRow, toMessage } from './chat-shapes.js';
 import type { ConversationService } from './conversation-service.js';
@@ -15,19 +16,12 @@ import type { ConversationsRepo } from './conversations-repo.js';
 import { requireMember } from './membership.js';
 import type { MessagesRepo } from './messages-repo.js';
 
-/** What `message:send`, `POST …/messages` and `sendMessage()` take. */
-export interface SendMessageInput {
-  /** Either a conversation the sender belongs to … */
-  conversationId?: string;
-  /** … or a user: the direct conversation with them is created when missing. */
-  receiverId?: string;
-  content: string;
-  /** One of `chat.messageTypes`; @default 'text' */
-  type?: string;
-  /** A retry with the same id from the same sender returns the original message. */
-  clientMessageId?: string;
-  replyTo?: string;
-}
+/**
+ * What `message:send`, `POST …/messages` and `sendMessage()` take: the contract's
+ * payload, `conversationId` or `receiverId` (the direct conversation is created when
+ * missing); `type` defaults to 'text'; a repeated `clientMessageId` returns the original.
+ */
+export type SendMessageInput = MessageSendPayload;
 
 export interface SendResult {
   message: Message;

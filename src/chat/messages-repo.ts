@@ -1,18 +1,13 @@
 /** Store queries for messages and delivery receipts. */
 import type { Kysely } from 'kysely';
 import { newId } from '../core/ids.js';
+import type { Message } from '../protocol/shapes.js';
 import type { Database } from '../store/database.js';
 import type { Store } from '../store/store.js';
 import type { MessageRow } from './chat-shapes.js';
 
-export interface NewMessage {
-  conversationId: string;
-  senderId: string;
-  content: string;
-  type: string;
-  clientMessageId?: string;
-  replyTo?: string;
-}
+/** A message to store: the contract's fields the sender chose (id and times are the store's). */
+export type NewMessage = Pick<Message, 'conversationId' | 'senderId' | 'content' | 'type' | 'clientMessageId' | 'replyTo'>;
 
 export class MessagesRepo {
   constructor(private readonly store: Store) {}
