@@ -94,6 +94,7 @@ export const configSchema = z
     socket: z
       .object({
         path: z.string().startsWith('/').default('/socket.io').describe('Socket.IO path'),
+        serveClient: z.boolean().default(true).describe('Serve the browser client at `{path}/socket.io.js` (used by examples/chat.html)'),
         maxHttpBufferSize: z.number().int().positive().default(1_000_000).describe('Largest packet accepted, in bytes'),
         pingIntervalMs: z.number().int().positive().default(25_000).describe('Heartbeat interval'),
         pingTimeoutMs: z.number().int().positive().default(20_000).describe('Heartbeat timeout'),
@@ -121,6 +122,7 @@ export const configSchema = z
       .strict()
       .default({
         path: '/socket.io',
+        serveClient: true,
         maxHttpBufferSize: 1_000_000,
         pingIntervalMs: 25_000,
         pingTimeoutMs: 20_000,

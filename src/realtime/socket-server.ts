@@ -24,7 +24,7 @@ export function createSocketServer(
   const anyOrigin = origins.includes('*');
   return new Server(server, {
     path: config.socket.path,
-    serveClient: false,
+    serveClient: config.socket.serveClient,
     transports: [...config.socket.transports],
     maxHttpBufferSize: config.socket.maxHttpBufferSize,
     pingInterval: config.socket.pingIntervalMs,

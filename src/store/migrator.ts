@@ -7,10 +7,15 @@ class StaticMigrationProvider implements MigrationProvider {
   }
 }
 
-/** Runs all pending migrations; throws with the failing migration's name. */
+/**
+ * Runs all pending migrations; throws with the failing migration's name. On
+ * PostgreSQL pass the schema: without it Kysely looks for its migration tables in
+ * every schema, and another schema's tables (a parallel test run) make it skip
+ * creating its own ("relation kysely_migration_lock does not exist").
+ */
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
-export async function runMigrations(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new StaticMigrationProvider() });
+export async function runMigrations(db: Kysely<any>, schema?: string): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(), migrationTableSchema: schema });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {

@@ -1,0 +1,29 @@
+/** The chat feature's repositories and services, built once per Switchboard. */
+import type { SwitchboardContext } from '../core/context.js';
+import { ConversationService } from './conversation-service.js';
+import { ConversationsRepo } from './conversations-repo.js';
+import { MessageService } from './message-service.js';
+import { MessagesRepo } from './messages-repo.js';
+import { PresenceAnnouncer } from './presence-announcer.js';
+import { TypingTracker } from './typing.js';
+
+export interface ChatServices {
+  conversationsRepo: ConversationsRepo;
+  conversations: ConversationService;
+  messages: MessageService;
+  typing: TypingTracker;
+  presence: PresenceAnnouncer;
+}
+
+export function createChatServices(ctx: SwitchboardContext): ChatServices {
+  const conversationsRepo = new ConversationsRepo(ctx.store);
+  const messagesRepo = new MessagesRepo(ctx.store);
+  const conversations = new ConversationService(ctx, conversationsRepo, messagesRepo);
+  return {
+    conversationsRepo,
+    conversations,
+    messages: new MessageService(ctx, conversationsRepo, messagesRepo, conversations),
+    typing: new TypingTracker(ctx, conversationsRepo),
+    presence: new PresenceAnnouncer(ctx, conversationsRepo),
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * Messages: send, edit, delete, receipts and history. The socket handlers, the HTTP
+ * routes and the programmatic API all call these functions, so a message sent over
+ * HTTP is validated, stored and fanned out exactly like one sent over a socket.
+ */
+import type { Principal } from '../auth/principal.js';
+import { hasRole } from '../auth/principal.js';
+import type { SwitchboardContext } from '../core/context.js';
+import { fail } from '../core/errors.js';
+import { toIso } from '../core/ids.js';
+import type { MessageSendPayload } from '../protocol/events.js';
+import type { Message } from '../protocol/shapes.js';
+import { type MessageRow, toMessage } from './chat-shapes.js';
+import type { ConversationService } from './conversation-service.js';
+import type { ConversationsRepo } from './conversations-repo.js';
+import { requireMember } from './membership.js';
+import type { MessagesRepo } from './messages-repo.js';
+
+/**
+ * What `message:send`, `POST …/messages` and `sendMessage()` take: the contract's
+ * payload, `conversationId` or `receiverId` (the direct conversation is created when
+ * missing); `type` defaults to 'text'; a repeated `clientMessageId` returns the original.
+ */
+export type SendMessageInput = MessageSendPayload;
+
+export interface SendResult {
+  message: Message;
+  /** False when `clientMessageId` matched an earlier send and nothing was stored. */
+  created: boolean;
+}
+
+export class MessageService {
+  constructor(
+    private readonly ctx: SwitchboardContext,
+    private readonly conversations: ConversationsRepo,
+    private readonly messages: MessagesRepo,
+    private readonly conversationService: ConversationService,
+  ) {}
+
+  /** VALIDATION_FAILED for an unknown type or empty content, PAYLOAD_TOO_LARGE past `chat.maxContentLength`. */
+  private checkContent(content: string, type: string): void {
+    const { messageTypes, maxContentLength } = this.ctx.config.chat;
+    if (!messageTypes.includes(type)) throw fail('VALIDATION_FAILED', `type must be one of ${messageTypes.join(', ')}`);
+    if (content.trim().length === 0) throw fail('VALIDATION_FAILED', 'content: must not be empty');
+    if (content.length > maxContentLength) {
+      throw fail('PAYLOAD_TOO_LARGE', `content is longer than ${maxContentLength} characters`, { maxContentLength });
+    }
+  }
+
+  /** Stores, then emits `message:new` to every device of every member in one broadcast (the sending socket included). */
+  async send(sender: Principal, input: SendMessageInput): Promise<SendResult> {
+    const type = input.type ?? 'text';
+    this.checkContent(input.content, type);
+    const conversationId = await this.resolveConversation(sender.userId, input);
+    await requireMember(this.ctx, sender, conversationId);
+    if (input.replyTo) {
+      const original = await this.messages.find(input.replyTo);
+      if (!original || original.conversation_id !== conversationId) {
+        throw fail('VALIDATION_FAILED', 'replyTo: not a message of this conversation');
+      }
+    }
+    const { row, created } = await this.messages.insert({
+      conversationId,
+      senderId: sender.userId,
+      content: input.content,
+      type,
+      clientMessageId: input.clientMessageId,
+      replyTo: input.replyTo,
+    });
+    // A retry may name another conversation than the original: that is a different
+    // message under a reused id, refused rather than silently answered with the old one.
+    if (!created && row.conversation_id !== conversationId) {
+      throw fail('CONFLICT', 'clientMessageId was already used for another conversation');
+    }
+    const message = toMessage(row);
+    // The retry's ack carries the original; its fan-out already happened.
+    if (created) this.ctx.emitter.toUsers(await this.conversations.memberIds(conversationId), 'message:new', message);
+    return { message, created };
+  }
+
+  private async resolveConversation(senderId: string, input: SendMessageInput): Promise<string> {
+    if (input.conversationId) return input.conversationId;
+    const receiverId = input.receiverId;
+    if (!receiverId) throw fail('VALIDATION_FAILED', 'conversationId or receiverId is required');
+    const { conversation } = await this.conversationService.openDirect(senderId, receiverId);
+    return conversation.id;
+  }
+
+  /** A message the principal may act on as a member; NOT_FOUND / FORBIDDEN otherwise. */
+  private async memberMessage(principal: Principal, messageId: string): Promise<MessageRow> {
+    const row = await this.messages.find(messageId);
+    if (!row) throw fail('NOT_FOUND', 'No such message');
+    await requireMember(this.ctx, principal, row.conversation_id);
+    return row;
+  }
+
+  /** Sender only; emits `message:updated` to the members. */
+  async edit(editor: Principal, messageId: string, content: string): Promise<Message> {
+    const row = await this.memberMessage(editor, messageId);
+    if (row.sender_id !== editor.userId) throw fail('FORBIDDEN', 'Only the sender may edit a message');
+    if (row.deleted_at !== null) throw fail('NOT_FOUND', 'The message was deleted');
+    this.checkContent(content, row.type);
+    const updated = await this.messages.edit(messageId, content);
+    const message = toMessage(updated ?? row);
+    this.ctx.emitter.toUsers(await this.conversations.memberIds(row.conversation_id), 'message:updated', message);
+    return message;
+  }
+
+  /**
+   * The sender, a conversation owner/admin or a user with the `admin` role may delete.
+   * The row stays in history with `deleted: true` and empty content.
+   */
+  async delete(actor: Principal, messageId: string): Promise<{ messageId: string }> {
+    const row = await this.memberMessage(actor, messageId);
+    if (row.sender_id !== actor.userId && !hasRole(actor, 'admin')) {
+      const role = await this.conversations.roleOf(row.conversation_id, actor.userId);
+      if (role !== 'owner' && role !== 'admin') throw fail('FORBIDDEN', 'Only the sender or an admin may delete a message');
+    }
+    if (row.deleted_at === null) {
+      await this.messages.softDelete(messageId);
+      this.ctx.emitter.toUsers(await this.conversations.memberIds(row.conversation_id), 'message:deleted', {
+        messageId,
+        conversationId: row.conversation_id,
+        deletedBy: actor.userId,
+      });
+    }
+    return { messageId };
+  }
+
+  /** A recipient's device confirms receipt; the sender hears it once per recipient user. */
+  async delivered(recipient: Principal, messageId: string): Promise<void> {
+    const row = await this.memberMessage(recipient, messageId);
+    if (row.sender_id === recipient.userId) return;
+    if (await this.messages.recordDelivery(messageId, recipient.userId)) {
+      this.ctx.emitter.toUser(row.sender_id, 'message:delivered', {
+        messageId,
+        conversationId: row.conversation_id,
+        userId: recipient.userId,
+      });
+    }
+  }
+
+  /** Marks read up to and including `messageId`; the other members hear it when the marker moved. */
+  async read(reader: Principal, conversationId: string, messageId: string): Promise<{ readAt: string }> {
+    await requireMember(this.ctx, reader, conversationId);
+    const row = await this.messages.find(messageId);
+    if (!row || row.conversation_id !== conversationId) throw fail('NOT_FOUND', 'No such message in this conversation');
+    const at = Date.now();
+    const readAt = toIso(at);
+    if (await this.conversations.markRead(conversationId, reader.userId, messageId, at)) {
+      const others = (await this.conversations.memberIds(conversationId)).filter((id) => id !== reader.userId);
+      this.ctx.emitter.toUsers(others, 'message:read', { conversationId, messageId, userId: reader.userId, readAt });
+    }
+    return { readAt };
+  }
+
+  /** History for members, newest first, paged by message id. */
+  async history(reader: Principal, conversationId: string, options: { before?: string; limit: number }) {
+    await requireMember(this.ctx, reader, conversationId, 'history');
+    const { rows, nextCursor } = await this.messages.history(conversationId, options);
+    return { messages: rows.map(toMessage), nextCursor };
+  }
+}
