@@ -222,10 +222,10 @@ export async function createSwitchboard(options: SwitchboardOptions, features: F
     socket.on('disconnect', (reason) => {
       metrics.connections.dec();
       void lifecycle.track(async () => {
-        await presence.removeSocket(userId, socket.id);
+        const { lastDevice } = await presence.removeSocket(userId, socket.id);
         for (const hook of disconnectHooks) {
           try {
-            await hook(socket, reason);
+            await hook(socket, reason, { lastDevice });
           } catch (err) {
             logger.error({ err, userId }, 'disconnect hook failed');
           }
@@ -235,8 +235,8 @@ export async function createSwitchboard(options: SwitchboardOptions, features: F
 
     void lifecycle.track(async () => {
       try {
-        await presence.addSocket(userId, socket.id);
-        for (const hook of connectionHooks) await hook(socket);
+        const { firstDevice } = await presence.addSocket(userId, socket.id);
+        for (const hook of connectionHooks) await hook(socket, { firstDevice });
         const extra: Record<string, unknown> = { unreadNotifications: 0 };
         for (const provider of connectedFields) Object.assign(extra, await provider(socket));
         if (!socket.connected) return;

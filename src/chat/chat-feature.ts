@@ -21,10 +21,10 @@ export const chatFeature: Feature = {
     registerChatRoutes(ctx, chat);
 
     ctx.addConnectedFields(async (socket) => ({ unreadMessages: await chat.conversationsRepo.unreadTotal(socket.data.userId) }));
-    ctx.onConnection((socket) => chat.presence.connected(socket));
-    ctx.onDisconnect(async (socket) => {
+    ctx.onConnection((socket, presence) => chat.presence.connected(socket, presence));
+    ctx.onDisconnect(async (socket, _reason, presence) => {
       await chat.typing.socketGone(socket.id);
-      await chat.presence.disconnected(socket);
+      await chat.presence.disconnected(socket, presence);
     });
     ctx.lifecycle.add({
       name: 'chat-timers',

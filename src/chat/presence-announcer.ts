@@ -9,7 +9,7 @@
  * device that came back on another node also cancels the offline. The local timer map
  * only remembers which announcements are pending on this node.
  */
-import type { SwitchboardContext, SwitchboardSocket } from '../core/context.js';
+import type { PresenceTransition, SwitchboardContext, SwitchboardSocket } from '../core/context.js';
 import { isoNow } from '../core/ids.js';
 import type { UserStatus } from '../protocol/shapes.js';
 import type { ConversationsRepo } from './conversations-repo.js';
@@ -22,8 +22,11 @@ export class PresenceAnnouncer {
     private readonly conversations: ConversationsRepo,
   ) {}
 
-  /** Runs after the core recorded the socket in the PresenceStore. */
-  async connected(socket: SwitchboardSocket): Promise<void> {
+  /**
+   * Runs after the core recorded the socket in the PresenceStore, which says
+   * atomically (across nodes, with Redis) whether this is the user's first device.
+   */
+  async connected(socket: SwitchboardSocket, { firstDevice }: PresenceTransition): Promise<void> {
     const userId = socket.data.userId;
     const pending = this.pendingOffline.get(userId);
     if (pending) {
@@ -32,16 +35,15 @@ export class PresenceAnnouncer {
       this.pendingOffline.delete(userId);
       return;
     }
-    const sockets = await this.ctx.presence.getUserSockets(userId);
-    if (sockets.length !== 1 || sockets[0] !== socket.id) return;
+    if (!firstDevice) return;
     const info = (await this.ctx.presence.get([userId]))[userId];
     this.ctx.emitter.toUsers(await this.conversations.contactsOf(userId), 'user:online', { userId, status: info?.status ?? 'online' });
   }
 
   /** Runs after the core removed the socket from the PresenceStore. */
-  async disconnected(socket: SwitchboardSocket): Promise<void> {
+  async disconnected(socket: SwitchboardSocket, { lastDevice }: PresenceTransition): Promise<void> {
     const userId = socket.data.userId;
-    if (await this.ctx.presence.isOnline(userId)) return;
+    if (!lastDevice) return;
     const previous = this.pendingOffline.get(userId);
     if (previous) clearTimeout(previous);
     const timer = setTimeout(() => {

@@ -21,9 +21,19 @@ import type { Logger } from './logger.js';
 export type SwitchboardServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type SwitchboardSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
-/** Hooks run for every authenticated connection, in registration order. */
-export type ConnectionHook = (socket: SwitchboardSocket) => void | Promise<void>;
-export type DisconnectHook = (socket: SwitchboardSocket, reason: string) => void | Promise<void>;
+/**
+ * What the PresenceStore decided about a connection, atomically across nodes:
+ * whether it was the user's first device (on connect) or last one (on disconnect).
+ */
+export interface PresenceTransition {
+  firstDevice?: boolean;
+  lastDevice?: boolean;
+}
+
+/** Hooks run for every authenticated connection, in registration order, after presence is recorded. */
+export type ConnectionHook = (socket: SwitchboardSocket, presence: PresenceTransition) => void | Promise<void>;
+/** Hooks run after a socket left, once presence forgot it. */
+export type DisconnectHook = (socket: SwitchboardSocket, reason: string, presence: PresenceTransition) => void | Promise<void>;
 
 /**
  * Contributions to the `connected` payload: each returns fields merged into it
