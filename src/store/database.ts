@@ -3,5 +3,6 @@
  * folder and they are composed here.
  */
 import type { SessionsTables } from '../auth/sessions/sessions-table.js';
+import type { NotificationsTables } from '../notifications/notifications-table.js';
 
-export interface Database extends SessionsTables {}
+export interface Database extends SessionsTables, NotificationsTables {}

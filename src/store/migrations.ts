@@ -6,7 +6,9 @@
  */
 import type { Migration } from 'kysely';
 import { sessionsMigrations } from '../auth/sessions/sessions-migrations.js';
+import { notificationsMigrations } from '../notifications/notifications-migrations.js';
 
 export const migrations: Record<string, Migration> = {
   ...sessionsMigrations,
+  ...notificationsMigrations,
 };
