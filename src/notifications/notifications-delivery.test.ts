@@ -1,9 +1,9 @@
 /** Live delivery: every device, offline users, isolation between users, batches. */
 import { describe, expect, it } from 'vitest';
-import type { Notification } from '../protocol/shapes.js';
 import { collect, emitAck, expectNoEvent, nextEvent } from '../../test/support/client.js';
 import { listFor, notifyVia, waitFor } from '../../test/support/notifications-kit.js';
 import { startTestServer } from '../../test/support/server.js';
+import type { Notification } from '../protocol/shapes.js';
 
 describe('notification delivery', () => {
   it('stores, then delivers the contract shape to every device of the user', async () => {
@@ -13,14 +13,30 @@ describe('notification delivery', () => {
     const onPhone = nextEvent<Notification>(phone.socket, 'notification');
     const onLaptop = nextEvent<Notification>(laptop.socket, 'notification');
 
-    const res = await notifyVia(server, { userId: '42', type: 'success', title: 'Saved', message: 'All good', data: { n: 1 }, kind: 'demo' });
+    const res = await notifyVia(server, {
+      userId: '42',
+      type: 'success',
+      title: 'Saved',
+      message: 'All good',
+      data: { n: 1 },
+      kind: 'demo',
+    });
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ ok: true, count: 1, scheduled: false });
     const [id] = res.body.ids;
 
     const [a, b] = await Promise.all([onPhone, onLaptop]);
     expect(a).toEqual(b);
-    expect(a).toEqual({ id, type: 'success', kind: 'demo', title: 'Saved', message: 'All good', data: { n: 1 }, read: false, timestamp: a.timestamp });
+    expect(a).toEqual({
+      id,
+      type: 'success',
+      kind: 'demo',
+      title: 'Saved',
+      message: 'All good',
+      data: { n: 1 },
+      read: false,
+      timestamp: a.timestamp,
+    });
     expect(new Date(a.timestamp).toISOString()).toBe(a.timestamp);
     expect(res.body.notification).toEqual(a);
 

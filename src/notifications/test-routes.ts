@@ -18,7 +18,7 @@ const notificationBody = z.object({
   type: z.enum(NOTIFICATION_TYPES).optional(),
   title: text(200),
   message: text(10_000),
-  data: z.unknown(),
+  data: z.unknown().optional(),
 });
 const emailBody = z.looseObject({ from: text(320), subject: text(500) });
 const eventBody = z.looseObject({ title: text(200), time: text(100), location: text(200) });

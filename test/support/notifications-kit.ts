@@ -7,8 +7,8 @@ import pg from 'pg';
 import { createStore } from '../../src/store/create-store.js';
 import type { Store } from '../../src/store/store.js';
 import { onCleanup } from './cleanup.js';
-import { PG_URL } from './services.js';
 import type { TestServer } from './server.js';
+import { PG_URL } from './services.js';
 
 /**
  * Polls `check` until it returns a truthy value (or throws after `timeoutMs`).
