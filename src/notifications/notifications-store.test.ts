@@ -3,10 +3,10 @@
  * answers. PostgreSQL is skipped loudly when absent (mandatory in CI).
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createPgTestStore, postgresUnavailable } from '../../test/support/services.js';
 import { newId } from '../core/ids.js';
 import { createStore } from '../store/create-store.js';
 import type { Store } from '../store/store.js';
-import { createPgTestStore, postgresUnavailable } from '../../test/support/services.js';
 import { type NotificationContent, notificationRow } from './notification-content.js';
 import { NotificationsRepo } from './notifications-repo.js';
 import { ScheduleRepo } from './schedule-repo.js';
