@@ -17,14 +17,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
 import { io } from 'socket.io-client';
 import { signToken } from '../src/auth/sign-token.js';
-import { loadConfig } from '../src/config/load.js';
-import { startServer } from '../src/server.js';
-
-const SECRET = 'measure-secret-with-enough-length-0123456789';
-const API_KEY = 'sk_measure_0123456789';
+import { startTestServer, TEST_API_KEY, TEST_SECRET } from '../test/support/server.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -38,7 +33,7 @@ async function runClients(url: string, userIds: string[]): Promise<void> {
   let last = 0;
   const sockets = await Promise.all(
     userIds.map(async (sub) => {
-      const token = await signToken({ secret: SECRET, sub });
+      const token = await signToken({ secret: TEST_SECRET, sub });
       const socket = io(url, { transports: ['websocket'], auth: { token }, reconnection: false, forceNew: true });
       await new Promise<void>((resolve, reject) => {
         socket.once('connected', () => resolve());
@@ -64,20 +59,11 @@ async function main(): Promise<void> {
   const users = arg('users', 10_000);
   const connectedCount = arg('connected', 300);
   const dir = mkdtempSync(join(tmpdir(), 'sb-measure-'));
-  const config = loadConfig({
-    env: {},
-    overrides: {
-      env: 'test',
-      port: 0,
-      host: '127.0.0.1',
-      auth: { jwtSecret: SECRET },
-      apiKeys: [API_KEY],
-      database: { url: `sqlite:${join(dir, 'switchboard.db')}` },
-      log: { level: 'silent' },
-      notifications: { maxRecipients: Math.max(users, 10_000) },
-    },
+  // The test-server factory: 127.0.0.1, an ephemeral port, silent logs; here on an SQLite file.
+  const server = await startTestServer({
+    manualStop: true,
+    config: { database: { url: `sqlite:${join(dir, 'switchboard.db')}` }, notifications: { maxRecipients: Math.max(users, 10_000) } },
   });
-  const server = await startServer({ config, logger: pino({ level: 'silent' }) });
   const userIds = Array.from({ length: users }, (_, i) => `user-${i}`);
   const step = Math.max(1, Math.floor(users / connectedCount));
   const connected = userIds.filter((_, i) => i % step === 0).slice(0, connectedCount);
@@ -118,7 +104,7 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const response = await fetch(`${server.url}/api/notify`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' },
     body: JSON.stringify({ userIds, type: 'info', title: 'Measure', message: 'One notify to everyone', data: { run: t0 } }),
   });
   const body = (await response.json()) as { count: number };

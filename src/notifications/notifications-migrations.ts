@@ -1,19 +1,23 @@
 /** Migrations 0200–0299 (docs/architecture.md): text, bigint and integer only, so both engines run them. */
-import type { Kysely, Migration } from 'kysely';
+import type { CreateTableBuilder, Kysely, Migration } from 'kysely';
+
+/** `id` and the columns both tables share (NotificationColumns in notifications-table.ts). */
+function withNotificationColumns<T extends string>(table: CreateTableBuilder<T>): CreateTableBuilder<T> {
+  return table
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('user_id', 'text', (c) => c.notNull())
+    .addColumn('type', 'text', (c) => c.notNull())
+    .addColumn('kind', 'text')
+    .addColumn('title', 'text', (c) => c.notNull())
+    .addColumn('message', 'text', (c) => c.notNull())
+    .addColumn('data', 'text');
+}
 
 export const notificationsMigrations: Record<string, Migration> = {
   '0200_notifications': {
     // biome-ignore lint/suspicious/noExplicitAny: migrations are schema-agnostic
     async up(db: Kysely<any>) {
-      await db.schema
-        .createTable('notifications')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('user_id', 'text', (c) => c.notNull())
-        .addColumn('type', 'text', (c) => c.notNull())
-        .addColumn('kind', 'text')
-        .addColumn('title', 'text', (c) => c.notNull())
-        .addColumn('message', 'text', (c) => c.notNull())
-        .addColumn('data', 'text')
+      await withNotificationColumns(db.schema.createTable('notifications'))
         .addColumn('read', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('read_at', 'bigint')
@@ -29,15 +33,7 @@ export const notificationsMigrations: Record<string, Migration> = {
   '0201_scheduled_notifications': {
     // biome-ignore lint/suspicious/noExplicitAny: migrations are schema-agnostic
     async up(db: Kysely<any>) {
-      await db.schema
-        .createTable('scheduled_notifications')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('user_id', 'text', (c) => c.notNull())
-        .addColumn('type', 'text', (c) => c.notNull())
-        .addColumn('kind', 'text')
-        .addColumn('title', 'text', (c) => c.notNull())
-        .addColumn('message', 'text', (c) => c.notNull())
-        .addColumn('data', 'text')
+      await withNotificationColumns(db.schema.createTable('scheduled_notifications'))
         .addColumn('due_at', 'bigint', (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('claimed_by', 'text')

@@ -3,10 +3,8 @@
  * `Database` (src/store/database.ts). Times are epoch milliseconds (bigint columns).
  */
 
-/** One notification in one user's inbox. */
-export interface NotificationsTable {
-  /** ULID: sortable, so it is also the listing cursor (`before=`). */
-  id: string;
+/** The columns both tables share: who gets it and what it says. */
+export interface NotificationColumns {
   user_id: string;
   type: string;
   /** Free-form category (`email:new`, `new_follow`, …), or null. */
@@ -15,6 +13,12 @@ export interface NotificationsTable {
   message: string;
   /** JSON text of the caller's `data`, or null when none was given. */
   data: string | null;
+}
+
+/** One notification in one user's inbox. */
+export interface NotificationsTable extends NotificationColumns {
+  /** ULID: sortable, so it is also the listing cursor (`before=`). */
+  id: string;
   /** 0 or 1: integer, so the same column works on SQLite and PostgreSQL. */
   read: number;
   created_at: number;
@@ -27,15 +31,9 @@ export interface NotificationsTable {
  * (a lease); firing sets `fired_at` in the same transaction that stores the
  * notification. See schedule-repo.ts for why this fires exactly once.
  */
-export interface ScheduledNotificationsTable {
+export interface ScheduledNotificationsTable extends NotificationColumns {
   /** The id the notification gets when it fires (known, and returned, at schedule time). */
   id: string;
-  user_id: string;
-  type: string;
-  kind: string | null;
-  title: string;
-  message: string;
-  data: string | null;
   due_at: number;
   created_at: number;
   /** Claim token of the node currently firing this row (`nodeId:random`), or null. */
