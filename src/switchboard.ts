@@ -32,6 +32,7 @@ import { createLogger, type Logger } from './core/logger.js';
 import { createHttpApp } from './http/app.js';
 import { createMetrics, type Metrics } from './monitoring/metrics.js';
 import { monitoringFeature, statsSnapshot } from './monitoring/monitoring-feature.js';
+import { notificationsFeature } from './notifications/notifications-feature.js';
 import { createMemoryPresence } from './presence/memory-presence.js';
 import type { PresenceStore } from './presence/presence-store.js';
 import type { ServerToClientEvents } from './protocol/events.js';
@@ -44,7 +45,7 @@ import { createStore } from './store/create-store.js';
 import type { Store } from './store/store.js';
 
 /** Built-in features, registered in this order. */
-export const BUILTIN_FEATURES: Feature[] = [authFeature, commandsFeature, monitoringFeature, broadcastFeature, chatFeature];
+export const BUILTIN_FEATURES: Feature[] = [authFeature, commandsFeature, monitoringFeature, broadcastFeature, notificationsFeature, chatFeature];
 
 export interface SwitchboardOptions {
   /** The HTTP server to attach to (it may already serve an Express app). */

@@ -155,9 +155,15 @@ export const configSchema = z
         maxAgeDays: z.number().int().positive().default(90).describe('Notifications older than this are dropped'),
         maxRecipients: z.number().int().positive().default(10_000).describe('Largest userIds batch for one notify'),
         schedulerIntervalMs: z.number().int().positive().default(1000).describe('How often due scheduled notifications are claimed'),
+        retentionIntervalMs: z
+          .number()
+          .int()
+          .positive()
+          .default(60_000)
+          .describe('How often the background sweep enforces maxPerUser and maxAgeDays'),
       })
       .strict()
-      .default({ maxPerUser: 1000, maxAgeDays: 90, maxRecipients: 10_000, schedulerIntervalMs: 1000 }),
+      .default({ maxPerUser: 1000, maxAgeDays: 90, maxRecipients: 10_000, schedulerIntervalMs: 1000, retentionIntervalMs: 60_000 }),
     chat: z
       .object({
         maxContentLength: z.number().int().positive().default(4000).describe('Longest message content, in characters'),

@@ -4,5 +4,6 @@
  */
 import type { SessionsTables } from '../auth/sessions/sessions-table.js';
 import type { ChatTables } from '../chat/chat-tables.js';
+import type { NotificationsTables } from '../notifications/notifications-table.js';
 
-export interface Database extends SessionsTables, ChatTables {}
+export interface Database extends SessionsTables, NotificationsTables, ChatTables {}

@@ -7,8 +7,10 @@
 import type { Migration } from 'kysely';
 import { sessionsMigrations } from '../auth/sessions/sessions-migrations.js';
 import { chatMigrations } from '../chat/chat-migrations.js';
+import { notificationsMigrations } from '../notifications/notifications-migrations.js';
 
 export const migrations: Record<string, Migration> = {
   ...sessionsMigrations,
+  ...notificationsMigrations,
   ...chatMigrations,
 };
