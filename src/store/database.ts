@@ -3,5 +3,6 @@
  * folder and they are composed here.
  */
 import type { SessionsTables } from '../auth/sessions/sessions-table.js';
+import type { ChannelsTables } from '../channels/channels-tables.js';
 
-export interface Database extends SessionsTables {}
+export interface Database extends SessionsTables, ChannelsTables {}

@@ -6,7 +6,9 @@
  */
 import type { Migration } from 'kysely';
 import { sessionsMigrations } from '../auth/sessions/sessions-migrations.js';
+import { channelsMigrations } from '../channels/channels-migrations.js';
 
 export const migrations: Record<string, Migration> = {
   ...sessionsMigrations,
+  ...channelsMigrations,
 };
