@@ -7,10 +7,15 @@ class StaticMigrationProvider implements MigrationProvider {
   }
 }
 
-/** Runs all pending migrations; throws with the failing migration's name. */
+/**
+ * Runs all pending migrations; throws with the failing migration's name. `schema`
+ * (PostgreSQL) pins Kysely's own migration tables to that schema: without it Kysely
+ * looks for them in every schema and, when another schema of the same database
+ * already has them (parallel test runs, other tenants), skips creating its own.
+ */
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
-export async function runMigrations(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new StaticMigrationProvider() });
+export async function runMigrations(db: Kysely<any>, schema?: string): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(), migrationTableSchema: schema });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {

@@ -43,7 +43,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     db,
     async migrate() {
       if (schema !== 'public') await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
-      return runMigrations(db);
+      return runMigrations(db, schema);
     },
     async ping() {
       await sql`select 1`.execute(db);
