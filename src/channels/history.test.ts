@@ -72,7 +72,9 @@ describe('recovery with subscribe { since }', () => {
   });
 
   it('has no gap and no duplicate while 4 publishers × 50 publish concurrently', async () => {
-    const server = await startTestServer({ config: withChannels({ ...CHANNELS_CONFIG, news: { policy: 'public', history: { size: 500 } } }) });
+    const server = await startTestServer({
+      config: withChannels({ ...CHANNELS_CONFIG, news: { policy: 'public', history: { size: 500 } } }),
+    });
     const watcher = await server.connect('w');
     const watched = offsetsOf(watcher.socket, 'tick');
     await subscribeOk(watcher.socket, 'news:1');
@@ -123,7 +125,11 @@ describe('recovery with subscribe { since }', () => {
 
     // The background trim keeps the table bounded (it ran after the 10th publication).
     await server.switchboard.context.lifecycle.waitIdle(5000);
-    const rows = await server.switchboard.context.store.db.selectFrom('channel_publications').select('pub_offset').where('channel', '=', 'tiny:1').execute();
+    const rows = await server.switchboard.context.store.db
+      .selectFrom('channel_publications')
+      .select('pub_offset')
+      .where('channel', '=', 'tiny:1')
+      .execute();
     expect(rows.length).toBeLessThan(12);
   });
 
@@ -181,7 +187,9 @@ describe('GET /api/channels/{channel}/history', () => {
       [1, { i: 1 }],
       [2, { i: 2 }],
     ]);
-    const rest = await server.request('GET', `/api/channels/news:1/history?since=${first.body.nextCursor}`, { token: await server.token('u1') });
+    const rest = await server.request('GET', `/api/channels/news:1/history?since=${first.body.nextCursor}`, {
+      token: await server.token('u1'),
+    });
     expect(rest.body.publications.map((p: any) => p.offset)).toEqual([3, 4, 5]);
     expect(rest.body.nextCursor).toBeUndefined();
   });
@@ -199,14 +207,20 @@ describe('GET /api/channels/{channel}/history', () => {
     const channelToken = await server.token('u1', { claims: { channel: 'board:1' } });
     const userToken = await server.token('u1');
     expect((await server.request('GET', '/api/channels/board:1/history', { token: userToken })).status).toBe(403);
-    expect((await server.request('GET', `/api/channels/board:1/history?channelToken=${channelToken}`, { token: userToken })).status).toBe(200);
+    expect((await server.request('GET', `/api/channels/board:1/history?channelToken=${channelToken}`, { token: userToken })).status).toBe(
+      200,
+    );
   });
 
   it('is NOT_FOUND for channels without history or undeclared, VALIDATION_FAILED for bad queries', async () => {
     const server = await startTestServer({ config: CHANNELS_TEST_CONFIG });
     expect((await server.request('GET', '/api/channels/live:1/history', { apiKey: true })).body.error.code).toBe('NOT_FOUND');
     expect((await server.request('GET', '/api/channels/nope:1/history', { apiKey: true })).body.error.code).toBe('NOT_FOUND');
-    expect((await server.request('GET', '/api/channels/news:1/history?since=-1', { apiKey: true })).body.error.code).toBe('VALIDATION_FAILED');
-    expect((await server.request('GET', '/api/channels/news:1/history?limit=0', { apiKey: true })).body.error.code).toBe('VALIDATION_FAILED');
+    expect((await server.request('GET', '/api/channels/news:1/history?since=-1', { apiKey: true })).body.error.code).toBe(
+      'VALIDATION_FAILED',
+    );
+    expect((await server.request('GET', '/api/channels/news:1/history?limit=0', { apiKey: true })).body.error.code).toBe(
+      'VALIDATION_FAILED',
+    );
   });
 });
