@@ -194,7 +194,8 @@ async function measure(): Promise<void> {
 
 const clientsAt = process.argv.indexOf('--clients');
 if (process.argv.includes('--serve')) void serve();
-else if (clientsAt >= 0) void subscribe(process.argv[clientsAt + 1] as string, Number(process.argv[clientsAt + 2]), Number(process.argv[clientsAt + 3]));
+else if (clientsAt >= 0)
+  void subscribe(process.argv[clientsAt + 1] as string, Number(process.argv[clientsAt + 2]), Number(process.argv[clientsAt + 3]));
 else
   measure().catch((err) => {
     console.error(err);
