@@ -2,7 +2,7 @@
  * A quick publish latency and throughput figure for one node (issue 3's closing
  * note; the benchmark issue does this properly).
  *
- *   npx tsx scripts/measure-publish.ts [--subscribers 200] [--seconds 5] [--rate 100] [--concurrency 4] [--client-processes 4]
+ *   npx tsx scripts/measure-publish.ts [--subscribers 200] [--seconds 5] [--rate 100] [--concurrency 4] [--client-processes 1]
  *
  * The server runs in a child process with the embedded SQLite store in a temp file and
  * a public channel with history; N socket.io-client subscribers, spread over a few
@@ -133,7 +133,7 @@ async function measure(): Promise<void> {
   const seconds = arg('seconds', 5);
   const rate = arg('rate', 100);
   const concurrency = arg('concurrency', 4);
-  const clientProcesses = arg('client-processes', 4);
+  const clientProcesses = arg('client-processes', 1);
   const script = fileURLToPath(import.meta.url);
   const spawn = (args: string[]) => fork(script, args, { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
   const ask = <T>(child: ReturnType<typeof fork>, kind: string, answer: string) =>
