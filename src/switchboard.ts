@@ -13,6 +13,7 @@ import { createJwtVerifier } from './auth/jwt-verifier.js';
 import { SessionsRepo } from './auth/sessions/sessions-repo.js';
 import { broadcastFeature } from './broadcast/broadcast-feature.js';
 import { ChannelPolicy } from './channels/channel-policy.js';
+import { channelsFeature } from './channels/channels-feature.js';
 import { chatFeature } from './chat/chat-feature.js';
 import { commandsFeature } from './commands/commands-feature.js';
 import { loadConfig } from './config/load.js';
@@ -45,7 +46,15 @@ import { createStore } from './store/create-store.js';
 import type { Store } from './store/store.js';
 
 /** Built-in features, registered in this order. */
-export const BUILTIN_FEATURES: Feature[] = [authFeature, commandsFeature, monitoringFeature, broadcastFeature, notificationsFeature, chatFeature];
+export const BUILTIN_FEATURES: Feature[] = [
+  authFeature,
+  commandsFeature,
+  monitoringFeature,
+  broadcastFeature,
+  channelsFeature,
+  notificationsFeature,
+  chatFeature,
+];
 
 export interface SwitchboardOptions {
   /** The HTTP server to attach to (it may already serve an Express app). */

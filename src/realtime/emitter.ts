@@ -41,13 +41,13 @@ export class Emitter {
 
   /**
    * An event whose name the app chose (channel publications such as `trip:updated`),
-   * outside the typed map. `except` skips a socket (e.g. the publisher's own).
+   * outside the typed map. `except` skips sockets (e.g. the publisher's own) or rooms.
    */
-  toRoomsRaw(rooms: string | string[], event: string, args: unknown[], except?: string): void {
+  toRoomsRaw(rooms: string | string[], event: string, args: unknown[], except?: string | string[]): void {
     this.metrics.eventsOut.inc({ event: 'publication' });
     // biome-ignore lint/suspicious/noExplicitAny: app-chosen event names are outside the typed map
     const target = this.io.to(rooms) as any;
-    (except ? target.except(except) : target).emit(event, ...args);
+    (except && except.length > 0 ? target.except(except) : target).emit(event, ...args);
   }
 
   /** Counts an emit made directly on a socket (replies such as `pong`). */

@@ -6,11 +6,13 @@
  */
 import type { Migration } from 'kysely';
 import { sessionsMigrations } from '../auth/sessions/sessions-migrations.js';
+import { channelsMigrations } from '../channels/channels-migrations.js';
 import { chatMigrations } from '../chat/chat-migrations.js';
 import { notificationsMigrations } from '../notifications/notifications-migrations.js';
 
 export const migrations: Record<string, Migration> = {
   ...sessionsMigrations,
+  ...channelsMigrations,
   ...notificationsMigrations,
   ...chatMigrations,
 };

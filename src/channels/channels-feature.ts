@@ -1,0 +1,57 @@
+/**
+ * Channels (issue 3): the members/token/webhook policies, `subscribe` /
+ * `unsubscribe` / `publish`, join/leave notices, offsets and history with gap-free
+ * recovery, the server API, and the programmatic `publish()`.
+ */
+import type { Feature } from '../core/context.js';
+import { fail } from '../core/errors.js';
+import { parseOrFail } from '../realtime/validation.js';
+import { parseChannel } from './channel-name.js';
+import { registerChannelRoutes } from './channels-routes.js';
+import { publishBodySchema } from './channels-schemas.js';
+import { HistoryRepo } from './history-repo.js';
+import { createHistorySweeper } from './history-sweeper.js';
+import { MembersRepo } from './members-repo.js';
+import { createPolicies } from './policies.js';
+import { Publisher, type PublishResult } from './publisher.js';
+import { RecoveryRegistry } from './recovery-registry.js';
+import { registerSubscriptions } from './subscriptions.js';
+
+declare module '../core/context.js' {
+  interface ProvidedApi {
+    /**
+     * Publishes `event` with `data` on a channel (any declared or built-in channel,
+     * `user:{id}` included), as POST /api/publish does. Resolves with the offset the
+     * publication got, or `offset: null` on a channel without history.
+     * @example await sb.publish('trip:42', 'trip:updated', { changes: { name: 'Lisbon' } })
+     */
+    publish(channel: string, event: string, data?: unknown): Promise<PublishResult>;
+  }
+}
+
+export const channelsFeature: Feature = {
+  name: 'channels',
+  register(ctx) {
+    const members = new MembersRepo(ctx.store);
+    const history = new HistoryRepo(ctx.store);
+    const recovery = new RecoveryRegistry();
+    const publisher = new Publisher(ctx, history, recovery);
+
+    ctx.channels.implementPolicies(createPolicies({ members, auth: ctx.auth, logger: ctx.logger }));
+
+    // The server's own publish: no policy check (the caller is the app backend), but
+    // the channel must exist for the one policy module.
+    const publish = async (channel: string, event: string, data?: unknown): Promise<PublishResult> => {
+      const body = parseOrFail(publishBodySchema, { channel, event, data });
+      const ref = parseChannel(body.channel);
+      const options = ctx.channels.optionsOf(ref);
+      if (!options) throw fail('NOT_FOUND', `No channel namespace "${ref.namespace ?? ref.name}"`);
+      return publisher.publish({ channel: ref, options, event: body.event, data: body.data });
+    };
+    ctx.provide('publish', publish);
+
+    registerSubscriptions(ctx, { history, publisher, recovery });
+    registerChannelRoutes(ctx, { members, history, publish });
+    ctx.lifecycle.add(createHistorySweeper(ctx.config.channels, history, ctx.logger));
+  },
+};

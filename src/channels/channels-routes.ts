@@ -1,0 +1,104 @@
+/**
+ * The server API of channels: POST /api/publish, membership of `members` channels,
+ * history, and POST /api/users/{id}/disconnect. Channel names appear literally in
+ * paths (`/api/channels/trip:1/members/u1`).
+ */
+import type { SwitchboardContext } from '../core/context.js';
+import { fail } from '../core/errors.js';
+import { requireServer, requireUserOrServer } from '../http/guards.js';
+import { userRoom } from '../realtime/rooms.js';
+import { parseOrFail } from '../realtime/validation.js';
+import { type ChannelRef, parseChannel } from './channel-name.js';
+import type { ChannelOptions } from './channel-policy.js';
+import { historyParamsSchema, historyQuerySchema, memberParamsSchema, publishBodySchema, userParamsSchema } from './channels-schemas.js';
+import type { HistoryRepo } from './history-repo.js';
+import type { MembersRepo } from './members-repo.js';
+import { type PublishResult, retentionOf } from './publisher.js';
+import { toPublication } from './subscriptions.js';
+
+export interface ChannelRoutesServices {
+  members: MembersRepo;
+  history: HistoryRepo;
+  /** The one dispatcher, as the programmatic API exposes it. */
+  publish(channel: string, event: string, data?: unknown): Promise<PublishResult>;
+}
+
+/** Publications per history page when `limit` is not given. */
+const DEFAULT_HISTORY_LIMIT = 100;
+
+/** A channel of a declared `members` namespace, or NOT_FOUND / VALIDATION_FAILED. */
+function membersChannel(ctx: SwitchboardContext, name: string): { channel: ChannelRef; options: ChannelOptions } {
+  const channel = parseChannel(name);
+  const ns = channel.namespace === null ? undefined : ctx.config.channels[channel.namespace];
+  const options = ctx.channels.optionsOf(channel);
+  if (!ns || !options) throw fail('NOT_FOUND', `No channel namespace "${channel.namespace ?? name}"`);
+  if (ns.policy !== 'members') throw fail('VALIDATION_FAILED', `"${channel.namespace}" channels do not use the members policy`);
+  return { channel, options };
+}
+
+export function registerChannelRoutes(ctx: SwitchboardContext, services: ChannelRoutesServices): void {
+  ctx.http.post('/api/publish', async (request) => {
+    await requireServer(ctx, request);
+    const body = parseOrFail(publishBodySchema, request.body);
+    const result = await services.publish(body.channel, body.event, body.data);
+    return { ok: true, ...result };
+  });
+
+  ctx.http.put('/api/channels/:channel/members/:userId', async (request, reply) => {
+    await requireServer(ctx, request);
+    const { channel: name, userId } = parseOrFail(memberParamsSchema, request.params);
+    membersChannel(ctx, name);
+    const added = await services.members.add(name, userId);
+    return reply.code(added ? 201 : 200).send({ ok: true, channel: name, userId, added });
+  });
+
+  ctx.http.delete('/api/channels/:channel/members/:userId', async (request) => {
+    await requireServer(ctx, request);
+    const { channel: name, userId } = parseOrFail(memberParamsSchema, request.params);
+    const { options } = membersChannel(ctx, name);
+    const removed = await services.members.remove(name, userId);
+    // Membership is checked at subscribe time; a removed member's live sockets (on
+    // every node, through the adapter) leave the room now so they stop receiving.
+    await ctx.io.in(userRoom(userId)).socketsLeave(name);
+    if (removed && options.joinLeave) ctx.emitter.toRooms(name, 'user:left', { channel: name, userId });
+    return { ok: true, channel: name, userId, removed };
+  });
+
+  ctx.http.get('/api/channels/:channel/history', async (request) => {
+    const caller = await requireUserOrServer(ctx, request);
+    const { channel: name } = parseOrFail(historyParamsSchema, request.params);
+    const query = parseOrFail(historyQuerySchema, request.query);
+    let options: ChannelOptions | undefined;
+    if (caller.kind === 'user') {
+      ({ options } = await ctx.channels.authorize(caller.principal, name, 'history', query.channelToken));
+    } else {
+      options = ctx.channels.optionsOf(parseChannel(name));
+      if (!options) throw fail('NOT_FOUND', `No channel "${name}"`);
+    }
+    if (!options.history) throw fail('NOT_FOUND', `Channel "${name}" keeps no history`);
+    const page = await services.history.read(name, {
+      ...retentionOf(options.history),
+      since: query.since,
+      limit: query.limit ?? DEFAULT_HISTORY_LIMIT,
+    });
+    const publications = page.publications.map((row) => toPublication(name, row));
+    const last = publications.at(-1);
+    return {
+      ok: true,
+      channel: name,
+      offset: Math.max(page.lastOffset, last?.offset ?? 0),
+      recovered: page.recovered,
+      publications,
+      ...(page.hasMore && last ? { nextCursor: last.offset } : {}),
+    };
+  });
+
+  ctx.http.post('/api/users/:id/disconnect', async (request) => {
+    await requireServer(ctx, request);
+    const { id } = parseOrFail(userParamsSchema, request.params);
+    const room = userRoom(id);
+    const sockets = await ctx.io.in(room).fetchSockets();
+    ctx.io.in(room).disconnectSockets(true);
+    return { ok: true, userId: id, disconnected: sockets.length };
+  });
+}

@@ -1,0 +1,158 @@
+/**
+ * Socket events `subscribe`, `unsubscribe` and `publish`, and the `user:joined` /
+ * `user:left` notices of `joinLeave` namespaces. A channel is the Socket.IO room of
+ * the same name, so room operations (and the Redis adapter, later) do the fan-out.
+ */
+import type { Principal } from '../auth/principal.js';
+import type { SwitchboardContext, SwitchboardSocket } from '../core/context.js';
+import { fail } from '../core/errors.js';
+import { toIso } from '../core/ids.js';
+import type { SubscribeResult } from '../protocol/events.js';
+import type { Publication } from '../protocol/shapes.js';
+import { userRoom } from '../realtime/rooms.js';
+import { parseChannel } from './channel-name.js';
+import type { ChannelOptions } from './channel-policy.js';
+import { clientPublishSchema, subscribeSchema, unsubscribeSchema } from './channels-schemas.js';
+import type { HistoryRepo, StoredPublication } from './history-repo.js';
+import { type Publisher, retentionOf } from './publisher.js';
+import { mergeByOffset, type RecoveryRegistry } from './recovery-registry.js';
+
+export interface SubscriptionServices {
+  history: HistoryRepo;
+  publisher: Publisher;
+  recovery: RecoveryRegistry;
+}
+
+/** Channel tokens a socket subscribed with, so `publish` can show them to the policy again. */
+const channelTokens = new WeakMap<SwitchboardSocket, Map<string, string>>();
+/** Sockets whose departure is already watched for `user:left`. */
+const watched = new WeakSet<SwitchboardSocket>();
+
+export function principalOf(socket: SwitchboardSocket): Principal {
+  return socket.data;
+}
+
+export function toPublication(channel: string, row: StoredPublication): Publication {
+  return { channel, event: row.event, data: JSON.parse(row.data), offset: row.offset, timestamp: toIso(row.createdAt) };
+}
+
+function joinLeaveOf(ctx: SwitchboardContext, channel: string): boolean {
+  return ctx.channels.optionsOf(parseChannel(channel))?.joinLeave === true;
+}
+
+/** `user:joined` to the channel's other sockets. */
+function announceJoin(ctx: SwitchboardContext, socket: SwitchboardSocket, channel: string): void {
+  ctx.emitter.counted('user:joined');
+  socket.to(channel).emit('user:joined', { channel, userId: socket.data.userId });
+}
+
+/**
+ * On disconnect, `user:left` for every joinLeave channel the socket was in. It must be
+ * `disconnecting`: by `disconnect` Socket.IO has already emptied `socket.rooms`.
+ */
+function watchDeparture(ctx: SwitchboardContext, socket: SwitchboardSocket): void {
+  if (watched.has(socket)) return;
+  watched.add(socket);
+  socket.on('disconnecting', () => {
+    for (const room of socket.rooms) {
+      if (room === socket.id || !joinLeaveOf(ctx, room)) continue;
+      ctx.emitter.counted('user:left');
+      socket.to(room).emit('user:left', { channel: room, userId: socket.data.userId });
+    }
+  });
+}
+
+export function registerSubscriptions(ctx: SwitchboardContext, services: SubscriptionServices): void {
+  const { history, publisher, recovery } = services;
+
+  /**
+   * Recovery without gap or duplicate (see recovery-registry.ts): list the socket,
+   * join the room, read the store, merge what this node published meanwhile, and
+   * hand the rest over once the ack is out. Joining before reading means nothing
+   * committed before the read is missed; the registry means nothing published
+   * after the join is sent twice or ahead of the ack.
+   */
+  async function recover(socket: SwitchboardSocket, channel: string, since: number, options: ChannelOptions): Promise<SubscribeResult> {
+    const retention = retentionOf(options.history as NonNullable<ChannelOptions['history']>);
+    const wasIn = socket.rooms.has(channel);
+    const pending = recovery.begin(channel, socket);
+    try {
+      await socket.join(channel);
+      const page = await history.read(channel, { ...retention, since });
+      const missed = mergeByOffset(
+        page.publications.map((row) => toPublication(channel, row)),
+        pending.buffer.filter((p) => p.offset > since),
+      );
+      const sentUpTo = missed.at(-1)?.offset ?? since;
+      // setImmediate runs after the router has written this handler's ack (it does so
+      // in the microtasks that follow the handler's return), so the buffered rest
+      // arrives after `missed`.
+      setImmediate(() => recovery.flush(pending, sentUpTo, (s, p) => publisher.sendTo(s, p)));
+      return { channel, offset: Math.max(page.lastOffset, sentUpTo), recovered: page.recovered, missed };
+    } catch (error) {
+      recovery.end(pending);
+      if (!wasIn) await socket.leave(channel);
+      throw error;
+    }
+  }
+
+  ctx.events.on('subscribe', {
+    schema: subscribeSchema,
+    async handler({ channel: name, since, token }, socket): Promise<SubscribeResult> {
+      const { options } = await ctx.channels.authorize(principalOf(socket), name, 'subscribe', token);
+      if (token) {
+        const tokens = channelTokens.get(socket) ?? new Map<string, string>();
+        tokens.set(name, token);
+        channelTokens.set(socket, tokens);
+      }
+      const wasIn = socket.rooms.has(name);
+      let result: SubscribeResult;
+      if (options.history && since !== undefined) {
+        result = await recover(socket, name, since, options);
+      } else {
+        await socket.join(name);
+        const offset = options.history ? await history.lastOffset(name) : 0;
+        // Nothing was asked for (or nothing is kept), so nothing is claimed recovered.
+        result = { channel: name, offset, recovered: false, missed: [] };
+      }
+      if (options.joinLeave) {
+        watchDeparture(ctx, socket);
+        if (!wasIn) announceJoin(ctx, socket, name);
+      }
+      return result;
+    },
+  });
+
+  ctx.events.on('unsubscribe', {
+    schema: unsubscribeSchema,
+    async handler(name, socket) {
+      if (name === userRoom(socket.data.userId)) throw fail('FORBIDDEN', 'A user channel cannot be left');
+      const wasIn = socket.rooms.has(name);
+      await socket.leave(name);
+      channelTokens.get(socket)?.delete(name);
+      if (wasIn && joinLeaveOf(ctx, name)) ctx.emitter.toRooms(name, 'user:left', { channel: name, userId: socket.data.userId });
+      return { channel: name };
+    },
+  });
+
+  ctx.events.on('publish', {
+    schema: clientPublishSchema,
+    async handler({ channel: name, event, data }, socket) {
+      const token = channelTokens.get(socket)?.get(name);
+      const { channel, options } = await ctx.channels.authorize(principalOf(socket), name, 'publish', token);
+      const { offset } = await publisher.publish({ channel, options, event, data, publisherSocketId: socket.id });
+      return { offset };
+    },
+  });
+
+  // A socket that comes back through connection-state recovery has its rooms again
+  // without subscribing: announce it where joinLeave is on, and watch it leave.
+  ctx.onConnection((socket) => {
+    if (!socket.recovered) return;
+    for (const room of socket.rooms) {
+      if (room === socket.id || !joinLeaveOf(ctx, room)) continue;
+      watchDeparture(ctx, socket);
+      announceJoin(ctx, socket, room);
+    }
+  });
+}
