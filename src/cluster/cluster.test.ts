@@ -2,11 +2,15 @@
  * Two (or three) real nodes on one Redis: emits, presence, rate limits, session
  * revocation and readiness work across nodes; real servers, real socket.io-client.
  */
+import { createServer } from 'node:http';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { emitAck, nextEvent } from '../../test/support/client.js';
 import { redisProxy, testCluster, waitUntil } from '../../test/support/cluster.js';
-import { startTestServer } from '../../test/support/server.js';
-import { redisUnavailable } from '../../test/support/services.js';
+import { startTestServer, TEST_SECRET } from '../../test/support/server.js';
+import { REDIS_URL, redisTestPrefix, redisUnavailable } from '../../test/support/services.js';
+import { createSwitchboard } from '../switchboard.js';
 
 const redisReason = await redisUnavailable();
 
@@ -129,8 +133,30 @@ describe.skipIf(redisReason !== undefined)('several nodes on Redis', () => {
   });
 
   it('start-up fails clearly when Redis is unreachable', async () => {
-    await expect(
-      startTestServer({ config: { redis: { url: 'redis://127.0.0.1:1' } }, manualStop: true }),
-    ).rejects.toThrow(/Redis unreachable at redis:\/\/127\.0\.0\.1:1/);
+    await expect(startTestServer({ config: { redis: { url: 'redis://127.0.0.1:1' } }, manualStop: true })).rejects.toThrow(
+      /Redis unreachable at redis:\/\/127\.0\.0\.1:1/,
+    );
+  });
+
+  it('warns at start that connection-state recovery does not work with the Redis adapter', async () => {
+    const lines: Array<{ level: number; msg: string }> = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(JSON.parse(String(chunk)));
+        done();
+      },
+    });
+    const sb = await createSwitchboard({
+      server: createServer(),
+      logger: pino({ level: 'warn' }, sink),
+      config: {
+        auth: { jwtSecret: TEST_SECRET },
+        database: { url: 'sqlite::memory:' },
+        redis: { url: REDIS_URL, keyPrefix: redisTestPrefix().prefix },
+        socket: { recoveryWindowMs: 60_000 },
+      },
+    });
+    await sb.close();
+    expect(lines).toContainEqual(expect.objectContaining({ level: 40, msg: expect.stringMatching(/connection-state recovery/) }));
   });
 });

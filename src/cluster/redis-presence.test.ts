@@ -5,8 +5,8 @@
  */
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { waitUntil } from '../../test/support/cluster.js';
 import { onCleanup } from '../../test/support/cleanup.js';
+import { waitUntil } from '../../test/support/cluster.js';
 import { redisTestPrefix, redisUnavailable } from '../../test/support/services.js';
 import { createMemoryPresence } from '../presence/memory-presence.js';
 import type { PresenceStore } from '../presence/presence-store.js';
@@ -97,7 +97,7 @@ describe.skipIf(redisReason !== undefined)('Redis presence across nodes', () => 
     expect(await a.removeSocket('user-0', 'user-0-a')).toMatchObject({ lastDevice: false });
   });
 
-  it("a node that stops its heartbeat without cleanup has its sockets dropped after the timeout", async () => {
+  it('a node that stops its heartbeat without cleanup has its sockets dropped after the timeout', async () => {
     const shared = redisTestPrefix();
     const timing = { heartbeatIntervalMs: 50, nodeTimeoutMs: 300 };
     const live = await redisNode(shared, 'node-live', timing);
