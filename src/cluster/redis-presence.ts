@@ -193,10 +193,11 @@ export function createRedisPresence(options: RedisPresenceOptions): RedisPresenc
         const [devicesResult, statusResult, seenResult] = results.slice(i * 3, i * 3 + 3);
         for (const [err] of [devicesResult, statusResult, seenResult] as Array<[Error | null, unknown]>) if (err) throw err;
         const devices = Number(devicesResult?.[1] ?? 0);
+        const chosen = statusResult?.[1] as UserStatus | null;
         const seen = seenResult?.[1] as string | null;
         out[userId] =
           devices > 0
-            ? { status: ((statusResult?.[1] as UserStatus | null) ?? 'online') as UserStatus, online: true, lastSeen: null, devices }
+            ? { status: chosen ?? 'online', online: true, lastSeen: null, devices }
             : { status: 'offline', online: false, lastSeen: seen ? new Date(Number(seen)).toISOString() : null, devices: 0 };
       });
       return out;
