@@ -15,6 +15,7 @@ import { broadcastFeature } from './broadcast/broadcast-feature.js';
 import { ChannelPolicy } from './channels/channel-policy.js';
 import { channelsFeature } from './channels/channels-feature.js';
 import { chatFeature } from './chat/chat-feature.js';
+import { type RedisCluster, startRedisCluster } from './cluster/redis-cluster.js';
 import { commandsFeature } from './commands/commands-feature.js';
 import { loadConfig } from './config/load.js';
 import type { SwitchboardConfig, SwitchboardConfigInput } from './config/schema.js';
@@ -81,6 +82,8 @@ export interface SwitchboardStats {
   connections: number;
   users: number;
   rooms: { count: number; list: Array<{ room: string; members: number }> };
+  /** Nodes sharing the adapter (1 on a single node). */
+  nodes: number;
   eventsPerSecond: number;
   errorsByCode: Record<string, number>;
   uptimeSeconds: number;
@@ -140,10 +143,19 @@ export async function createSwitchboard(options: SwitchboardOptions, features: F
   const store = options.store ?? createStore(config.database.url);
   await store.migrate();
 
+  let cluster: RedisCluster | undefined;
+  try {
+    if (config.redis.url) cluster = await startRedisCluster({ config, logger, nodeId });
+  } catch (err) {
+    if (ownsStore) await store.close();
+    throw err;
+  }
+
   const metrics: Metrics = createMetrics();
   const lifecycle = new Lifecycle(logger);
-  const presence = options.presence ?? createMemoryPresence();
-  const rateLimiter = options.rateLimiter ?? createMemoryRateLimiter(config.rateLimits);
+  const presence = options.presence ?? cluster?.presence ?? createMemoryPresence();
+  if (cluster && presence === cluster.presence) lifecycle.add(cluster.presence.heartbeat);
+  const rateLimiter = options.rateLimiter ?? cluster?.rateLimiter ?? createMemoryRateLimiter(config.rateLimits);
   const auth = createAuthenticator(createJwtVerifier(config.auth), new SessionsRepo(store));
   const events = new EventRouter({ rateLimiter, metrics, lifecycle, logger, floodDisconnectAfter: config.floodDisconnectAfter });
 
@@ -166,6 +178,7 @@ export async function createSwitchboard(options: SwitchboardOptions, features: F
       'handshake refused',
     );
   });
+  cluster?.attach(io);
   const emitter = new Emitter(io, metrics);
 
   const connectionHooks: ConnectionHook[] = [];
@@ -187,6 +200,7 @@ export async function createSwitchboard(options: SwitchboardOptions, features: F
     events,
     emitter,
     lifecycle,
+    cluster,
     nodeId,
     startedAt,
     onConnection: (hook) => connectionHooks.push(hook),
@@ -232,7 +246,14 @@ export async function createSwitchboard(options: SwitchboardOptions, features: F
     socket.on('disconnect', (reason) => {
       metrics.connections.dec();
       void lifecycle.track(async () => {
-        const { lastDevice } = await presence.removeSocket(userId, socket.id);
+        let lastDevice = false;
+        try {
+          ({ lastDevice } = await presence.removeSocket(userId, socket.id));
+        } catch (err) {
+          // A Redis outage must not turn a disconnect into an unhandled rejection;
+          // the heartbeat sweep or the next clear() catches up.
+          logger.error({ err, userId }, 'presence update on disconnect failed');
+        }
         for (const hook of disconnectHooks) {
           try {
             await hook(socket, reason, { lastDevice });
@@ -276,14 +297,23 @@ export async function createSwitchboard(options: SwitchboardOptions, features: F
   const close = () => {
     closed ??= (async () => {
       closing = true;
+      const deadline = Date.now() + config.shutdownTimeoutMs;
       const idle = await lifecycle.waitIdle(config.shutdownTimeoutMs);
       if (!idle) logger.warn({ pending: lifecycle.pending }, 'shutdown timed out with work in flight');
       // Closing the transport (not a server-side disconnect) makes stock clients
       // reconnect by themselves, to this node once it is back or to another one.
       for (const socket of io.of('/').sockets.values()) socket.conn.close();
       io.engine.close();
+      // Disconnect hooks (presence updates) run as tracked work: let them finish.
+      await lifecycle.waitIdle(Math.max(0, deadline - Date.now()));
       await lifecycle.stop();
-      await presence.clear();
+      try {
+        await presence.clear();
+      } catch (err) {
+        // With Redis down, other nodes drop this node's sockets once its heartbeat expires.
+        logger.error({ err }, 'presence cleanup failed at shutdown');
+      }
+      await cluster?.close();
       if (ownsStore) await store.close();
     })();
     return closed;

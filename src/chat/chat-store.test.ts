@@ -1,9 +1,9 @@
 /** The chat's store queries, run against SQLite and PostgreSQL alike. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { explainUnreadCount, seedChatData } from '../../test/support/chat.js';
 import { createPgTestStore, postgresUnavailable } from '../../test/support/services.js';
 import { createStore } from '../store/create-store.js';
 import type { Store } from '../store/store.js';
-import { explainUnreadCount, seedChatData } from './chat-test-support.js';
 import { ConversationsRepo } from './conversations-repo.js';
 import { MessagesRepo } from './messages-repo.js';
 

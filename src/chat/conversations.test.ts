@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createConversation, send, startChatServer } from '../../test/support/chat.js';
 import { nextEvent } from '../../test/support/client.js';
 import type { Conversation } from '../protocol/shapes.js';
-import { createConversation, send, startChatServer } from './chat-test-support.js';
 
 describe('conversations over HTTP', () => {
   it('keeps one direct conversation per pair under concurrent creation from both sides', async () => {

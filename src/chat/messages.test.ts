@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createConversation, send, startChatServer } from '../../test/support/chat.js';
 import { collect, emitAck, expectNoEvent, nextEvent } from '../../test/support/client.js';
 import type { Message } from '../protocol/shapes.js';
-import { createConversation, send, startChatServer } from './chat-test-support.js';
 
 describe('messages', () => {
   it("delivers message:new to every device of every member, the sender's other devices included, in send order", async () => {

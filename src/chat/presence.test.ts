@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createConversation, startChatServer } from '../../test/support/chat.js';
 import { emitAck, expectNoEvent, nextEvent } from '../../test/support/client.js';
-import { createConversation, startChatServer } from './chat-test-support.js';
 
 describe('presence announcements', () => {
   it('announces online on the first device, offline only after the last one leaves, and agrees with /api/presence', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createConversation, startChatServer } from '../../test/support/chat.js';
 import { emitAck, nextEvent } from '../../test/support/client.js';
-import { createConversation, startChatServer } from './chat-test-support.js';
 
 describe('chat rate limits', () => {
   it('answers RATE_LIMITED with retryAfterMs per event rule, and typing:* shares one bucket', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createConversation, send, startChatServer } from '../../test/support/chat.js';
 import { collect, emitAck, expectNoEvent, nextEvent } from '../../test/support/client.js';
-import { createConversation, send, startChatServer } from './chat-test-support.js';
 
 describe('receipts and unread counts', () => {
   it('tells the sender once per recipient when a device confirms delivery', async () => {

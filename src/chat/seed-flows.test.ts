@@ -5,9 +5,9 @@
  * read confirmation, deletion).
  */
 import { describe, expect, it } from 'vitest';
+import { createConversation, startChatServer } from '../../test/support/chat.js';
 import { emitAck, nextEvent } from '../../test/support/client.js';
 import type { Message } from '../protocol/shapes.js';
-import { createConversation, startChatServer } from './chat-test-support.js';
 
 describe('seed client flows', () => {
   it('runs the chat seed flow: connect, join, type, send, deliver, read, status', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createConversation, startChatServer } from '../../test/support/chat.js';
 import { emitAck, expectNoEvent, nextEvent } from '../../test/support/client.js';
-import { createConversation, startChatServer } from './chat-test-support.js';
 
 describe('typing and viewing', () => {
   it('sends typing:start and typing:stop to the other members only', async () => {

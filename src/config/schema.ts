@@ -82,9 +82,31 @@ export const configSchema = z
       .strict()
       .default({ url: 'sqlite:./data/switchboard.db' }),
     redis: z
-      .object({ url: z.string().optional().describe('Redis URL; unset runs a single node') })
+      .object({
+        url: z.string().optional().describe('Redis URL; unset runs a single node'),
+        keyPrefix: z
+          .string()
+          .default('switchboard:')
+          .describe('Prefix of every Redis key and pub/sub channel (several deployments can share a Redis)'),
+        heartbeatIntervalMs: z
+          .number()
+          .int()
+          .positive()
+          .default(5000)
+          .describe('How often a node refreshes its heartbeat key and sweeps dead nodes'),
+        nodeTimeoutMs: z
+          .number()
+          .int()
+          .positive()
+          .default(20_000)
+          .describe('A node whose heartbeat is older than this is dead: its sockets leave presence'),
+      })
       .strict()
-      .default({}),
+      .refine((r) => r.nodeTimeoutMs > r.heartbeatIntervalMs, {
+        path: ['nodeTimeoutMs'],
+        message: 'nodeTimeoutMs must be longer than heartbeatIntervalMs',
+      })
+      .default({ keyPrefix: 'switchboard:', heartbeatIntervalMs: 5000, nodeTimeoutMs: 20_000 }),
     cors: z
       .object({
         origins: z.array(z.string().min(1)).optional().describe('Allowed origins; `*` allows any (default outside production)'),
@@ -215,6 +237,7 @@ export const ENV_VARIABLES: EnvVariable[] = [
   { name: 'SWITCHBOARD_API_KEYS', path: ['apiKeys'], kind: 'list', description: 'Comma-separated server API keys' },
   { name: 'SWITCHBOARD_DATABASE_URL', path: ['database', 'url'], kind: 'string', description: 'Store URL (sqlite: or postgres://)' },
   { name: 'SWITCHBOARD_REDIS_URL', path: ['redis', 'url'], kind: 'string', description: 'Redis URL for several nodes' },
+  { name: 'SWITCHBOARD_REDIS_KEY_PREFIX', path: ['redis', 'keyPrefix'], kind: 'string', description: "Prefix of Switchboard's Redis keys" },
   { name: 'SWITCHBOARD_CORS_ORIGINS', path: ['cors', 'origins'], kind: 'list', description: 'Comma-separated allowed origins' },
   { name: 'SWITCHBOARD_MAX_PAYLOAD_BYTES', path: ['socket', 'maxHttpBufferSize'], kind: 'int', description: 'Largest Socket.IO packet' },
   { name: 'SWITCHBOARD_TEST_ENDPOINTS', path: ['testEndpoints'], kind: 'bool', description: 'Enable POST /api/test/*' },

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Server, Socket } from 'socket.io';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { ChannelPolicy } from '../channels/channel-policy.js';
+import type { ClusterStatus } from '../cluster/redis-cluster.js';
 import type { SwitchboardConfig } from '../config/schema.js';
 import type { Metrics } from '../monitoring/metrics.js';
 import type { PresenceStore } from '../presence/presence-store.js';
@@ -59,6 +60,8 @@ export interface SwitchboardContext {
   /** Emits to users, rooms and everyone, counting events out. */
   readonly emitter: Emitter;
   readonly lifecycle: Lifecycle;
+  /** The scale-out backend (Redis) when `redis.url` is set; undefined on a single node. */
+  readonly cluster?: ClusterStatus;
   /** A unique id of this process among the nodes of a cluster. */
   readonly nodeId: string;
   /** Process start, for uptime. */

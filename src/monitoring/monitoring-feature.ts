@@ -8,24 +8,46 @@ import { requireServer, requireUser, requireUserOrServer } from '../http/guards.
 import { userRoom } from '../realtime/rooms.js';
 import { parseOrFail } from '../realtime/validation.js';
 
-/** Rooms with local member counts, without each socket's private id room. */
-export function roomCounts(ctx: SwitchboardContext): Array<{ room: string; members: number }> {
-  const adapter = ctx.io.of('/').adapter;
-  const out: Array<{ room: string; members: number }> = [];
-  for (const [room, members] of adapter.rooms) {
-    if (adapter.sids.has(room)) continue;
-    out.push({ room, members: members.size });
+/**
+ * Rooms with member counts, without each socket's private id room. On a single node
+ * they come from the local adapter; in a cluster from `fetchSockets()`, which asks
+ * every node for its sockets and their rooms (an admin route, not a hot path: its
+ * cost grows with the number of connections).
+ */
+export async function roomCounts(ctx: SwitchboardContext): Promise<Array<{ room: string; members: number }>> {
+  const counts = new Map<string, number>();
+  if (ctx.cluster) {
+    for (const socket of await ctx.io.fetchSockets()) {
+      for (const room of socket.rooms) if (room !== socket.id) counts.set(room, (counts.get(room) ?? 0) + 1);
+    }
+  } else {
+    const adapter = ctx.io.of('/').adapter;
+    for (const [room, members] of adapter.rooms) if (!adapter.sids.has(room)) counts.set(room, members.size);
   }
-  return out.sort((a, b) => b.members - a.members || a.room.localeCompare(b.room));
+  return [...counts].map(([room, members]) => ({ room, members })).sort((a, b) => b.members - a.members || a.room.localeCompare(b.room));
 }
 
+async function check(probe: () => Promise<void>): Promise<{ ok: boolean; error?: string }> {
+  try {
+    await probe();
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, error: (err as Error).message };
+  }
+}
+
+/**
+ * Connections, users, rooms and `nodes` are cluster-wide (presence store, adapter);
+ * events/s, errors by code, uptime and memory are this node's (`nodeId`).
+ */
 export async function statsSnapshot(ctx: SwitchboardContext) {
   const counts = await ctx.presence.counts();
-  const rooms = roomCounts(ctx);
+  const rooms = await roomCounts(ctx);
   return {
     connections: counts.connections,
     users: counts.users,
     rooms: { count: rooms.length, list: rooms },
+    nodes: await ctx.io.of('/').adapter.serverCount(),
     eventsPerSecond: ctx.metrics.eventsPerSecond(),
     errorsByCode: await ctx.metrics.errorsByCode(),
     uptimeSeconds: Math.round((Date.now() - ctx.startedAt) / 1000),
@@ -42,14 +64,12 @@ export const monitoringFeature: Feature = {
     ctx.http.get('/health', async () => ({ ok: true, status: 'ok', uptimeSeconds: Math.round((Date.now() - ctx.startedAt) / 1000) }));
 
     ctx.http.get('/ready', async (_request, reply) => {
-      const checks: Record<string, { ok: boolean; error?: string }> = {};
-      try {
-        await ctx.store.ping();
-        checks.store = { ok: true };
-      } catch (err) {
-        checks.store = { ok: false, error: (err as Error).message };
-      }
-      checks.adapter = { ok: true };
+      const cluster = ctx.cluster;
+      const checks: Record<string, { ok: boolean; error?: string }> = {
+        store: await check(() => ctx.store.ping()),
+        // The Socket.IO adapter: in memory on a single node, Redis in a cluster.
+        adapter: cluster ? await check(() => cluster.ping()) : { ok: true },
+      };
       const ok = Object.values(checks).every((c) => c.ok);
       return reply.code(ok ? 200 : 503).send(ok ? { ok, checks } : { ok, checks, error: { code: 'UNAVAILABLE', message: 'Not ready' } });
     });
@@ -94,7 +114,7 @@ export const monitoringFeature: Feature = {
 
     ctx.http.get('/api/rooms', async (request) => {
       await requireServer(ctx, request);
-      const rooms = roomCounts(ctx);
+      const rooms = await roomCounts(ctx);
       return { ok: true, count: rooms.length, rooms };
     });
 

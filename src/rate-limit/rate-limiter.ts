@@ -19,7 +19,7 @@ export interface RateRule {
   perSeconds: number;
 }
 
-/** Shared by the memory and (later) Redis limiters: one limiter object per rule. */
+/** Shared by the memory and Redis limiters: one limiter object per rule. */
 export function createRuleLimiter(
   rules: Record<string, RateRule>,
   makeLimiter: (name: string, rule: RateRule) => RateLimiterAbstract,
@@ -44,9 +44,11 @@ export function createRuleLimiter(
   };
 }
 
+/** One rule counted in this process (also the Redis limiter's fallback while Redis is down). */
+export function memoryRuleLimiter(name: string, rule: RateRule): RateLimiterMemory {
+  return new RateLimiterMemory({ keyPrefix: name, points: rule.points, duration: rule.perSeconds });
+}
+
 export function createMemoryRateLimiter(rules: Record<string, RateRule>): RateLimiter {
-  return createRuleLimiter(
-    rules,
-    (name, rule) => new RateLimiterMemory({ keyPrefix: name, points: rule.points, duration: rule.perSeconds }),
-  );
+  return createRuleLimiter(rules, memoryRuleLimiter);
 }

@@ -4,11 +4,14 @@
  * every service the suite needs.
  */
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createStore } from '../../src/store/create-store.js';
 import type { Store } from '../../src/store/store.js';
+import { onCleanup } from './cleanup.js';
 
 export const PG_URL = process.env.SWITCHBOARD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const REDIS_URL = process.env.SWITCHBOARD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
 
 async function reachable(check: () => Promise<void>): Promise<string | undefined> {
@@ -47,4 +50,42 @@ export async function createPgTestStore(): Promise<{ store: Store; drop: () => P
       await client.end();
     },
   };
+}
+
+/** undefined when Redis answers PING, else why not; throws in CI. */
+export async function redisUnavailable(): Promise<string | undefined> {
+  const reason = await reachable(async () => {
+    const client = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      await client.ping();
+    } finally {
+      client.disconnect();
+    }
+  });
+  if (reason && IN_CI) throw new Error(`Redis is required in CI but unreachable at ${REDIS_URL}: ${reason}`);
+  if (reason)
+    console.warn(`\n!!! SKIPPING Redis tests: ${REDIS_URL} unreachable (${reason}). Start Redis or set SWITCHBOARD_TEST_REDIS_URL.\n`);
+  return reason;
+}
+
+/**
+ * A random key prefix for one test and a command client; after the test, every key
+ * under the prefix is deleted and the client closed.
+ */
+export function redisTestPrefix(): { prefix: string; client: Redis } {
+  const prefix = `sbtest:${randomBytes(5).toString('hex')}:`;
+  const client = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  client.on('error', () => {});
+  onCleanup(async () => {
+    let cursor = '0';
+    do {
+      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      if (keys.length > 0) await client.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+    await client.quit();
+  });
+  return { prefix, client };
 }

@@ -1,11 +1,11 @@
 /** Helpers shared by the chat tests: a server with chat-friendly config and a conversation in one call. */
 import { sql } from 'kysely';
-import { emitAck, type TestSocket } from '../../test/support/client.js';
-import { startTestServer, type TestServer, type TestServerOptions } from '../../test/support/server.js';
-import { newId } from '../core/ids.js';
-import type { Conversation, Message } from '../protocol/shapes.js';
-import type { Store } from '../store/store.js';
-import { ConversationsRepo } from './conversations-repo.js';
+import { ConversationsRepo } from '../../src/chat/conversations-repo.js';
+import { newId } from '../../src/core/ids.js';
+import type { Conversation, Message } from '../../src/protocol/shapes.js';
+import type { Store } from '../../src/store/store.js';
+import { emitAck, type TestSocket } from './client.js';
+import { startTestServer, type TestServer, type TestServerOptions } from './server.js';
 
 export async function startChatServer(options: TestServerOptions = {}): Promise<TestServer> {
   return startTestServer({ ...options, config: { rateLimits: { default: { points: 1000, perSeconds: 1 } }, ...options.config } });

@@ -1,0 +1,78 @@
+/**
+ * Scale-out on Redis (docs/scaling.md): the Redis clients, the cluster-wide
+ * presence store and rate limiter, and Socket.IO's official Redis adapter, which
+ * carries room emits, broadcasts and fetchSockets()/disconnectSockets() between
+ * nodes (STYLE.md #5: no home-made pub/sub).
+ */
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { SwitchboardConfig } from '../config/schema.js';
+import type { SwitchboardServer } from '../core/context.js';
+import type { Logger } from '../core/logger.js';
+import type { RateLimiter } from '../rate-limit/rate-limiter.js';
+import { createRedisClients, type RedisClients, redactRedisUrl } from './redis-connection.js';
+import { createRedisPresence, type RedisPresence } from './redis-presence.js';
+import { createRedisRateLimiter } from './redis-rate-limiter.js';
+
+/** What the rest of the server may ask of the scale-out backend (`ctx.cluster`). */
+export interface ClusterStatus {
+  /** Resolves when the backend answers (Redis PING); used by /ready. */
+  ping(): Promise<void>;
+}
+
+export interface RedisCluster extends ClusterStatus {
+  readonly clients: RedisClients;
+  readonly presence: RedisPresence;
+  readonly rateLimiter: RateLimiter;
+  /** Installs the Redis adapter on the Socket.IO server. */
+  attach(io: SwitchboardServer): void;
+  /** Closes the Redis clients (after presence.clear()). */
+  close(): Promise<void>;
+}
+
+export interface RedisClusterOptions {
+  config: Readonly<SwitchboardConfig>;
+  logger: Logger;
+  nodeId: string;
+}
+
+/**
+ * Connects to `config.redis.url` and builds the Redis-backed parts. Start-up fails
+ * (rejects with "Redis unreachable at …") when Redis cannot be reached: a node that
+ * cannot see the others must not serve as if it were alone. After start-up, an
+ * outage makes /ready answer 503 while the clients reconnect by themselves.
+ */
+export async function startRedisCluster({ config, logger, nodeId }: RedisClusterOptions): Promise<RedisCluster> {
+  const url = config.redis.url;
+  if (!url) throw new Error('redis.url is not set');
+  const { keyPrefix } = config.redis;
+  const clients = createRedisClients(url, logger);
+  await clients.connect();
+
+  if (config.socket.recoveryWindowMs > 0) {
+    // The plain Redis adapter does not keep missed packets; recovery would need the
+    // redis-streams adapter, which Switchboard does not ship.
+    logger.warn(
+      { recoveryWindowMs: config.socket.recoveryWindowMs },
+      'socket.recoveryWindowMs is set but the Redis adapter does not support connection-state recovery: sessions will not be recovered',
+    );
+  }
+  logger.info({ redis: redactRedisUrl(url), keyPrefix, nodeId }, 'clustered on Redis');
+
+  return {
+    clients,
+    presence: createRedisPresence({
+      client: clients.command,
+      keyPrefix,
+      nodeId,
+      logger,
+      heartbeatIntervalMs: config.redis.heartbeatIntervalMs,
+      nodeTimeoutMs: config.redis.nodeTimeoutMs,
+    }),
+    rateLimiter: createRedisRateLimiter({ client: clients.command, keyPrefix, rules: config.rateLimits }),
+    attach(io) {
+      io.adapter(createAdapter(clients.pub, clients.sub, { key: `${keyPrefix}socket.io` }));
+    },
+    ping: () => clients.ping(),
+    close: () => clients.close(),
+  };
+}
