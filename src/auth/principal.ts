@@ -1,14 +1,10 @@
-/** Who a connection or request is, once its credentials have been checked. */
-export interface Principal {
-  userId: string;
-  isLoggedIn: boolean;
-  roles: string[];
-  name?: string;
-  authKind: 'jwt' | 'session';
-  sessionId?: string;
-  /** Epoch ms when the credentials expire, or null when they do not. */
-  expiresAt: number | null;
-}
+import type { SocketData } from '../protocol/events.js';
+
+/**
+ * Who a connection or request is, once its credentials have been checked: the same
+ * fields a socket carries as `socket.data` (the contract's SocketData).
+ */
+export type Principal = SocketData;
 
 export const KNOWN_ROLES = ['admin', 'monitor'] as const;
 

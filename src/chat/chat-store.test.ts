@@ -1,112 +1,76 @@
 /** The chat's store queries, run against SQLite and PostgreSQL alike. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { explainUnreadCount, seedChatData } from '../../test/support/chat.js';
-import { createPgTestStore, postgresUnavailable } from '../../test/support/services.js';
-import { createStore } from '../store/create-store.js';
+import { describeEachStore } from '../../test/support/stores.js';
 import type { Store } from '../store/store.js';
 import { ConversationsRepo } from './conversations-repo.js';
 import { MessagesRepo } from './messages-repo.js';
 
-const pgSkip = await postgresUnavailable();
-
-const engines: Array<{ name: string; skip: boolean; open: () => Promise<{ store: Store; close: () => Promise<void> }> }> = [
-  {
-    name: 'SQLite',
-    skip: false,
-    open: async () => {
-      const store = createStore('sqlite::memory:');
-      return { store, close: () => store.close() };
-    },
-  },
-  {
-    name: 'PostgreSQL',
-    skip: pgSkip !== undefined,
-    open: async () => {
-      const { store, drop } = await createPgTestStore();
-      return { store, close: drop };
-    },
-  },
-];
-
-for (const engine of engines) {
-  describe.skipIf(engine.skip)(`chat store on ${engine.name}`, () => {
-    let store: Store;
-    let close: () => Promise<void>;
-    beforeAll(async () => {
-      ({ store, close } = await engine.open());
-      await store.migrate();
-    });
-    afterAll(async () => {
-      await close?.();
-    });
-
-    it('creates one direct conversation per pair under concurrency, with both members', async () => {
-      const repo = new ConversationsRepo(store);
-      const results = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => (i % 2 ? repo.getOrCreateDirect('a', 'b') : repo.getOrCreateDirect('b', 'a'))),
-      );
-      expect(new Set(results.map((r) => r.row.id)).size).toBe(1);
-      expect(results.filter((r) => r.created)).toHaveLength(1);
-      expect((await repo.memberIds(results[0]?.row.id ?? '')).sort()).toEqual(['a', 'b']);
-    });
-
-    it('stores a clientMessageId once per sender, pages history and counts unread', async () => {
-      const conversations = new ConversationsRepo(store);
-      const messages = new MessagesRepo(store);
-      const group = await conversations.createGroup('owner', ['m1', 'm2'], 'g');
-      const first = await Promise.all(
-        [1, 2, 3].map(() =>
-          messages.insert({ conversationId: group.id, senderId: 'm1', content: 'x', type: 'text', clientMessageId: 'k' }),
-        ),
-      );
-      expect(new Set(first.map((r) => r.row.id)).size).toBe(1);
-      expect(first.filter((r) => r.created)).toHaveLength(1);
-      const ids = [first[0]?.row.id as string];
-      for (let i = 0; i < 4; i++)
-        ids.push(
-          (await messages.insert({ conversationId: group.id, senderId: i % 2 ? 'owner' : 'm2', content: `${i}`, type: 'text' })).row.id,
-        );
-
-      const page = await messages.history(group.id, { limit: 2 });
-      expect(page.rows.map((r) => r.id)).toEqual([ids[4], ids[3]]);
-      const next = await messages.history(group.id, { limit: 10, before: page.nextCursor ?? undefined });
-      expect(next.rows.map((r) => r.id)).toEqual([ids[2], ids[1], ids[0]]);
-      expect(next.nextCursor).toBeNull();
-
-      expect(await conversations.unreadCount(group.id, 'm1')).toBe(4);
-      expect(await conversations.markRead(group.id, 'm1', ids[2] as string, Date.now())).toBe(true);
-      expect(await conversations.markRead(group.id, 'm1', ids[1] as string, Date.now())).toBe(false);
-      expect(await conversations.unreadCount(group.id, 'm1')).toBe(2);
-      await messages.softDelete(ids[4] as string);
-      expect(await conversations.unreadCount(group.id, 'm1')).toBe(1);
-      expect(await conversations.unreadTotal('m1')).toBe(1);
-      expect((await messages.find(ids[4] as string))?.content).toBe('');
-
-      const { entries } = await conversations.listForUser('m1', { limit: 10 });
-      expect(entries.find((e) => e.row.id === group.id)).toMatchObject({ unreadCount: 1, lastMessage: { id: ids[4] } });
-      expect((await conversations.contactsOf('m1')).sort()).toEqual(['m2', 'owner']);
-      expect(await messages.recordDelivery(ids[1] as string, 'm1')).toBe(true);
-      expect(await messages.recordDelivery(ids[1] as string, 'm1')).toBe(false);
-    });
-
-    it('counts unread messages of the largest conversation with an index range scan', async () => {
-      const { largestId } = await seedChatData(store, {
-        reader: 'reader',
-        conversations: 50,
-        largest: 5000,
-        perConversation: 400,
-        unread: 40,
-      });
-      if (store.dialect === 'postgres') await sqlAnalyze(store);
-      const repo = new ConversationsRepo(store);
-      expect(await repo.unreadCount(largestId, 'reader')).toBe(20);
-      const plan = (await explainUnreadCount(store, largestId, 'reader')).join('\n');
-      console.info(`unread-count plan on ${engine.name}:\n${plan}`);
-      expect(plan).toMatch(/messages_conversation_id/);
-      expect(plan).not.toMatch(/SCAN m\b|Seq Scan on messages/);
-    });
+describeEachStore('chat db.store', (db) => {
+  it('creates one direct conversation per pair under concurrency, with both members', async () => {
+    const repo = new ConversationsRepo(db.store);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? repo.getOrCreateDirect('a', 'b') : repo.getOrCreateDirect('b', 'a'))),
+    );
+    expect(new Set(results.map((r) => r.row.id)).size).toBe(1);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect((await repo.memberIds(results[0]?.row.id ?? '')).sort()).toEqual(['a', 'b']);
   });
-}
+
+  it('stores a clientMessageId once per sender, pages history and counts unread', async () => {
+    const conversations = new ConversationsRepo(db.store);
+    const messages = new MessagesRepo(db.store);
+    const group = await conversations.createGroup('owner', ['m1', 'm2'], 'g');
+    const first = await Promise.all(
+      [1, 2, 3].map(() => messages.insert({ conversationId: group.id, senderId: 'm1', content: 'x', type: 'text', clientMessageId: 'k' })),
+    );
+    expect(new Set(first.map((r) => r.row.id)).size).toBe(1);
+    expect(first.filter((r) => r.created)).toHaveLength(1);
+    const ids = [first[0]?.row.id as string];
+    for (let i = 0; i < 4; i++)
+      ids.push(
+        (await messages.insert({ conversationId: group.id, senderId: i % 2 ? 'owner' : 'm2', content: `${i}`, type: 'text' })).row.id,
+      );
+
+    const page = await messages.history(group.id, { limit: 2 });
+    expect(page.rows.map((r) => r.id)).toEqual([ids[4], ids[3]]);
+    const next = await messages.history(group.id, { limit: 10, before: page.nextCursor ?? undefined });
+    expect(next.rows.map((r) => r.id)).toEqual([ids[2], ids[1], ids[0]]);
+    expect(next.nextCursor).toBeNull();
+
+    expect(await conversations.unreadCount(group.id, 'm1')).toBe(4);
+    expect(await conversations.markRead(group.id, 'm1', ids[2] as string, Date.now())).toBe(true);
+    expect(await conversations.markRead(group.id, 'm1', ids[1] as string, Date.now())).toBe(false);
+    expect(await conversations.unreadCount(group.id, 'm1')).toBe(2);
+    await messages.softDelete(ids[4] as string);
+    expect(await conversations.unreadCount(group.id, 'm1')).toBe(1);
+    expect(await conversations.unreadTotal('m1')).toBe(1);
+    expect((await messages.find(ids[4] as string))?.content).toBe('');
+
+    const { entries } = await conversations.listForUser('m1', { limit: 10 });
+    expect(entries.find((e) => e.row.id === group.id)).toMatchObject({ unreadCount: 1, lastMessage: { id: ids[4] } });
+    expect((await conversations.contactsOf('m1')).sort()).toEqual(['m2', 'owner']);
+    expect(await messages.recordDelivery(ids[1] as string, 'm1')).toBe(true);
+    expect(await messages.recordDelivery(ids[1] as string, 'm1')).toBe(false);
+  });
+
+  it('counts unread messages of the largest conversation with an index range scan', async () => {
+    const { largestId } = await seedChatData(db.store, {
+      reader: 'reader',
+      conversations: 50,
+      largest: 5000,
+      perConversation: 400,
+      unread: 40,
+    });
+    if (db.store.dialect === 'postgres') await sqlAnalyze(db.store);
+    const repo = new ConversationsRepo(db.store);
+    expect(await repo.unreadCount(largestId, 'reader')).toBe(20);
+    const plan = (await explainUnreadCount(db.store, largestId, 'reader')).join('\n');
+    console.info(`unread-count plan on ${db.store.dialect}:\n${plan}`);
+    expect(plan).toMatch(/messages_conversation_id/);
+    expect(plan).not.toMatch(/SCAN m\b|Seq Scan on messages/);
+  });
+});
 
 async function sqlAnalyze(store: Store): Promise<void> {
   const { sql } = await import('kysely');
