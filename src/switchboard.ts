@@ -162,7 +162,7 @@ export async function createSwitchboard(options: SwitchboardOptions, features: F
   // HTTP first, so that Socket.IO (attached after) sees its own path before ours.
   const server = options.server;
   const prefix = options.httpApi === false ? '' : (options.httpApi?.prefix ?? '').replace(/\/$/, '');
-  const { app, handler } = createHttpApp({ server, logger, metrics });
+  const { app, handler } = createHttpApp({ server, logger, metrics, corsOrigins: config.cors.origins });
 
   const io = createSocketServer(server, config, (req) => {
     metrics.handshakeFailures.inc({ code: 'FORBIDDEN' });

@@ -1,12 +1,15 @@
 /**
  * The Fastify instance that serves the HTTP API on the same server as Socket.IO.
  * Errors of every kind leave as the contract's body `{ ok: false, error: { code, message } }`.
+ * Browser pages on an allowed origin (`cors.origins`, the same list Socket.IO obeys)
+ * may call the API cross-origin: CORS headers on every answer and a preflight answer.
  */
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { SwitchboardError, toSwitchboardError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../monitoring/metrics.js';
+import { originAllowed } from '../realtime/socket-server.js';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -16,7 +19,12 @@ export interface HttpAppOptions {
   metrics: Metrics;
   /** Largest JSON body accepted; @default 1 MiB */
   bodyLimit?: number;
+  /** Browser origins allowed to call the API (`*` for any); @default none */
+  corsOrigins?: readonly string[];
 }
+
+const CORS_METHODS = 'GET, POST, PUT, DELETE, OPTIONS';
+const CORS_HEADERS = 'authorization, content-type';
 
 /** Maps Fastify's own errors (bad JSON, body too large, …) onto contract codes. */
 function fromFastifyError(error: FastifyError): SwitchboardError {
@@ -53,6 +61,27 @@ export function createHttpApp(options: HttpAppOptions): { app: FastifyInstance; 
       error: err.code === 'INTERNAL' ? { code: err.code, message: `${err.message} (request ${request.id})` } : err.toWire(),
     };
     void reply.code(err.status).send(body);
+  });
+
+  // CORS for browser pages (e.g. examples/chat.html, whose API calls send
+  // `Authorization` and so are preflighted). No credentials: the API takes bearer tokens.
+  const origins = options.corsOrigins ?? [];
+  app.addHook('onRequest', async (request, reply) => {
+    const origin = request.headers.origin;
+    if (!origin || !originAllowed(origins, origin)) return;
+    void reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
+  });
+  app.options('/*', async (request, reply) => {
+    const origin = request.headers.origin;
+    if (!origin || !request.headers['access-control-request-method']) {
+      throw new SwitchboardError('NOT_FOUND', `No route OPTIONS ${request.url.split('?')[0]}`);
+    }
+    if (!originAllowed(origins, origin)) throw new SwitchboardError('FORBIDDEN', 'Origin not allowed');
+    void reply
+      .header('access-control-allow-methods', CORS_METHODS)
+      .header('access-control-allow-headers', request.headers['access-control-request-headers'] ?? CORS_HEADERS)
+      .header('access-control-max-age', '600');
+    return { ok: true };
   });
 
   app.setNotFoundHandler((request, reply) => {
