@@ -37,6 +37,6 @@ export function createKafkaClient(options: KafkaClientOptions): Kafka {
     // Connection attempts are bounded here; the bridge's own loop keeps retrying
     // with back-off, so a broker outage at start-up does not stop the server.
     connectionTimeout: 3000,
-    retry: { initialRetryTime: 300, retries: 5 },
+    retry: { initialRetryTime: 300, retries: 3 },
   });
 }

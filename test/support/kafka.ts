@@ -38,6 +38,12 @@ export interface KafkaTestKit {
   config(topics?: KafkaTopicsInput, extra?: Partial<KafkaInput>): KafkaInput;
   /** This test's dead-letter topic (created by `config`'s callers with createTopics). */
   readonly deadLetterTopic: string;
+  /** This test's consumer group (the bridge's, in `config`). */
+  readonly groupId: string;
+  /** The group's committed offset on partition 0 of `topic` ('-1' when none). */
+  committedOffset(topic: string): Promise<string>;
+  /** The offset the next record of partition 0 of `topic` will get (how many it holds). */
+  endOffset(topic: string): Promise<string>;
 }
 
 function headerText(headers: IHeaders | undefined): Record<string, string> {
@@ -66,10 +72,21 @@ export function kafkaTestKit(): KafkaTestKit {
     await admin.disconnect();
   });
   const deadLetterTopic = `sbtest.dead-letter.${id}`;
+  const groupId = `sbtest-group-${id}`;
 
   return {
     id,
     deadLetterTopic,
+    groupId,
+    async committedOffset(topic) {
+      await connect();
+      const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      return entry?.partitions.find((p) => p.partition === 0)?.offset ?? '-1';
+    },
+    async endOffset(topic) {
+      await connect();
+      return (await admin.fetchTopicOffsets(topic)).find((p) => p.partition === 0)?.high ?? '0';
+    },
     topic: (name) => `sbtest.${name}.${id}`,
     async createTopics(...topics) {
       await connect();
@@ -126,7 +143,7 @@ export function kafkaTestKit(): KafkaTestKit {
       return {
         brokers: KAFKA_BROKERS,
         clientId: `sbtest-${id}`,
-        groupId: `sbtest-group-${id}`,
+        groupId,
         ...(topics ? { topics } : {}),
         deadLetterTopic,
         // Unique topics per test: reading them from the start loses nothing to the group join.
