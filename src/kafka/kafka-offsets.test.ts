@@ -5,8 +5,7 @@
  * never dead-lettered.
  */
 import { pino } from 'pino';
-import { Registry } from 'prom-client';
-import { Counter } from 'prom-client';
+import { Counter, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { onCleanup } from '../../test/support/cleanup.js';
 import { collect, nextEvent } from '../../test/support/client.js';
@@ -60,7 +59,8 @@ describe.skipIf(kafkaReason !== undefined)('Kafka bridge offsets', { timeout: 15
     const kit = kafkaTestKit();
     const notices = kit.topic('notices');
     await kit.createTopics(notices, kit.deadLetterTopic);
-    const config = loadConfig({ env: {}, overrides: { kafka: kit.config({ [notices]: { route: 'notify' } }) } }).kafka as EnabledKafkaConfig;
+    const config = loadConfig({ env: {}, overrides: { kafka: kit.config({ [notices]: { route: 'notify' } }) } })
+      .kafka as EnabledKafkaConfig;
     const logger = pino({ level: 'silent' });
 
     let storeUp = false;
