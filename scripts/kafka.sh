@@ -9,7 +9,7 @@
 # replication factor at 1, listening on 127.0.0.1 only.
 #
 # Environment:
-#   SWITCHBOARD_KAFKA_VERSION  Kafka release (default 3.9.2; see docs/kafka.md for why 3.x)
+#   SWITCHBOARD_KAFKA_VERSION  Kafka release (default 3.9.2, the last 3.x; see docs/kafka.md)
 #   SWITCHBOARD_KAFKA_HOME     cache dir (default ~/.cache/switchboard/kafka-<version>)
 #   SWITCHBOARD_KAFKA_PORT     client port (default 9092); the controller uses port+1
 #   SWITCHBOARD_KAFKA_WAIT     seconds `start` waits for the port (default 120)

@@ -60,7 +60,7 @@ export class KafkaBridge implements Service {
 
   constructor(private readonly options: KafkaBridgeOptions) {}
 
-  /** Resolves when the consumer is in its group; throws the reason otherwise (GET /ready). */
+  /** Returns when the consumer is in its group; throws the reason otherwise (GET /ready). */
   ready(): void {
     if (!this.joined) throw new Error(this.lastError);
   }
