@@ -25,6 +25,7 @@ import type {
   DisconnectHook,
   Feature,
   ProvidedApi,
+  ReadinessCheck,
   SwitchboardContext,
   SwitchboardSocket,
 } from './core/context.js';
@@ -32,6 +33,7 @@ import { isoNow } from './core/ids.js';
 import { Lifecycle } from './core/lifecycle.js';
 import { createLogger, type Logger } from './core/logger.js';
 import { createHttpApp } from './http/app.js';
+import { kafkaFeature } from './kafka/kafka-feature.js';
 import { createMetrics, type Metrics } from './monitoring/metrics.js';
 import { monitoringFeature, statsSnapshot } from './monitoring/monitoring-feature.js';
 import { notificationsFeature } from './notifications/notifications-feature.js';
@@ -55,6 +57,7 @@ export const BUILTIN_FEATURES: Feature[] = [
   channelsFeature,
   notificationsFeature,
   chatFeature,
+  kafkaFeature,
 ];
 
 export interface SwitchboardOptions {
@@ -184,6 +187,7 @@ export async function createSwitchboard(options: SwitchboardOptions, features: F
   const connectionHooks: ConnectionHook[] = [];
   const disconnectHooks: DisconnectHook[] = [];
   const connectedFields: ConnectedFieldsProvider[] = [];
+  const readinessChecks = new Map<string, ReadinessCheck>();
   const provided: Partial<ProvidedApi> = {};
 
   const ctx: SwitchboardContext = {
@@ -206,6 +210,8 @@ export async function createSwitchboard(options: SwitchboardOptions, features: F
     onConnection: (hook) => connectionHooks.push(hook),
     onDisconnect: (hook) => disconnectHooks.push(hook),
     addConnectedFields: (provider) => connectedFields.push(provider),
+    addReadinessCheck: (name, check) => readinessChecks.set(name, check),
+    readinessChecks,
     provide(name, fn) {
       provided[name] = fn;
     },

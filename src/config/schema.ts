@@ -4,6 +4,7 @@
  * docs/configuration.md is generated from both (`switchboard config reference`).
  */
 import { z } from 'zod';
+import { TEMPLATE_NAMES } from '../notifications/templates.js';
 
 const rateLimitRule = z
   .object({
@@ -43,6 +44,85 @@ export const channelNamespaceSchema = z
   });
 
 export type ChannelNamespaceConfig = z.infer<typeof channelNamespaceSchema>;
+
+/** Where the Kafka bridge sends a topic's records (PROTOCOL.md, "Kafka bridge"). */
+export const KAFKA_ROUTES = ['notify', 'publish', 'broadcast'] as const;
+
+const kafkaTopicSchema = z
+  .object({
+    route: z.enum(KAFKA_ROUTES).describe('Dispatcher the records go to: notify, publish or broadcast'),
+    template: z.enum(TEMPLATE_NAMES).optional().describe('Notification template for records without one (route "notify")'),
+  })
+  .strict()
+  .refine((t) => t.template === undefined || t.route === 'notify', { path: ['template'], message: 'template needs route "notify"' });
+
+/** The contract's default topics (the assistant seed's Kafka integration). */
+const DEFAULT_KAFKA_TOPICS = {
+  'notification.send': { route: 'notify' as const },
+  'document.processed': { route: 'notify' as const, template: 'document:processed' as const },
+  'report.ready': { route: 'notify' as const, template: 'report:ready' as const },
+};
+
+const KAFKA_DEFAULTS = {
+  clientId: 'switchboard',
+  groupId: 'switchboard',
+  topics: DEFAULT_KAFKA_TOPICS,
+  deadLetterTopic: 'switchboard.dead-letter',
+  fromBeginning: false,
+  emitKafkaEvents: true,
+  sessionTimeoutMs: 30_000,
+  heartbeatIntervalMs: 3000,
+  retryInitialMs: 500,
+  retryMaxMs: 30_000,
+};
+
+const kafkaSchema = z
+  .object({
+    brokers: z.array(z.string().min(1)).min(1).optional().describe('Kafka bootstrap brokers (`host:port`); unset turns the bridge off'),
+    clientId: z.string().min(1).default(KAFKA_DEFAULTS.clientId).describe('Kafka client id'),
+    groupId: z
+      .string()
+      .min(1)
+      .default(KAFKA_DEFAULTS.groupId)
+      .describe("Consumer group: the nodes of a deployment share the topics' partitions"),
+    topics: z
+      .record(z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'Kafka topic names use letters, digits, ., _ and -'), kafkaTopicSchema)
+      .default(DEFAULT_KAFKA_TOPICS)
+      .describe('Topics consumed and their routes; setting it replaces the defaults'),
+    deadLetterTopic: z
+      .string()
+      .min(1)
+      .default(KAFKA_DEFAULTS.deadLetterTopic)
+      .describe('Where records that cannot be parsed or routed go, with the reason in headers'),
+    fromBeginning: z
+      .boolean()
+      .default(KAFKA_DEFAULTS.fromBeginning)
+      .describe('A new consumer group starts at the oldest record rather than the newest'),
+    emitKafkaEvents: z
+      .boolean()
+      .default(KAFKA_DEFAULTS.emitKafkaEvents)
+      .describe('Emit every consumed record as `kafka-event` on `kafka-events`'),
+    sessionTimeoutMs: z
+      .number()
+      .int()
+      .positive()
+      .default(KAFKA_DEFAULTS.sessionTimeoutMs)
+      .describe('Consumer session timeout: a node silent this long loses its partitions'),
+    heartbeatIntervalMs: z.number().int().positive().default(KAFKA_DEFAULTS.heartbeatIntervalMs).describe('Consumer heartbeat interval'),
+    retryInitialMs: z
+      .number()
+      .int()
+      .positive()
+      .default(KAFKA_DEFAULTS.retryInitialMs)
+      .describe('First back-off when a record meets a transient failure (store down); doubles up to retryMaxMs'),
+    retryMaxMs: z.number().int().positive().default(KAFKA_DEFAULTS.retryMaxMs).describe('Longest back-off between retries of one record'),
+  })
+  .strict()
+  .refine((k) => !(k.deadLetterTopic in k.topics), {
+    path: ['deadLetterTopic'],
+    message: 'the dead-letter topic cannot be a consumed topic',
+  })
+  .default(KAFKA_DEFAULTS);
 
 /** Namespace names: what comes before the first `:` of a channel name. */
 const namespaceName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'namespace names use letters, digits, _ and -');
@@ -194,6 +274,7 @@ export const configSchema = z
       })
       .strict()
       .default({ maxContentLength: 4000, messageTypes: ['text', 'image', 'file', 'system'], maxGroupMembers: 500 }),
+    kafka: kafkaSchema,
     testEndpoints: z.boolean().optional().describe('Enable POST /api/test/* (default: on outside production)'),
     shutdownTimeoutMs: z.number().int().positive().default(10_000).describe('Longest graceful shutdown before exit'),
     log: z
@@ -238,6 +319,12 @@ export const ENV_VARIABLES: EnvVariable[] = [
   { name: 'SWITCHBOARD_DATABASE_URL', path: ['database', 'url'], kind: 'string', description: 'Store URL (sqlite: or postgres://)' },
   { name: 'SWITCHBOARD_REDIS_URL', path: ['redis', 'url'], kind: 'string', description: 'Redis URL for several nodes' },
   { name: 'SWITCHBOARD_REDIS_KEY_PREFIX', path: ['redis', 'keyPrefix'], kind: 'string', description: "Prefix of Switchboard's Redis keys" },
+  {
+    name: 'SWITCHBOARD_KAFKA_BROKERS',
+    path: ['kafka', 'brokers'],
+    kind: 'list',
+    description: 'Comma-separated Kafka brokers; unset turns the bridge off',
+  },
   { name: 'SWITCHBOARD_CORS_ORIGINS', path: ['cors', 'origins'], kind: 'list', description: 'Comma-separated allowed origins' },
   { name: 'SWITCHBOARD_MAX_PAYLOAD_BYTES', path: ['socket', 'maxHttpBufferSize'], kind: 'int', description: 'Largest Socket.IO packet' },
   { name: 'SWITCHBOARD_TEST_ENDPOINTS', path: ['testEndpoints'], kind: 'bool', description: 'Enable POST /api/test/*' },

@@ -42,6 +42,12 @@ export type DisconnectHook = (socket: SwitchboardSocket, reason: string, presenc
  */
 export type ConnectedFieldsProvider = (socket: SwitchboardSocket) => Promise<Record<string, unknown>>;
 
+/**
+ * A readiness probe for GET /ready, added by a feature with a backing service of its
+ * own (the Kafka bridge): resolves when ready, throws with the reason when not.
+ */
+export type ReadinessCheck = () => Promise<void> | void;
+
 export interface SwitchboardContext {
   readonly config: Readonly<SwitchboardConfig>;
   readonly logger: Logger;
@@ -69,6 +75,10 @@ export interface SwitchboardContext {
   onConnection(hook: ConnectionHook): void;
   onDisconnect(hook: DisconnectHook): void;
   addConnectedFields(provider: ConnectedFieldsProvider): void;
+  /** Adds a named check to GET /ready, next to the store and adapter checks. */
+  addReadinessCheck(name: string, check: ReadinessCheck): void;
+  /** The checks features added, by name (read by the monitoring feature). */
+  readonly readinessChecks: ReadonlyMap<string, ReadinessCheck>;
   /**
    * Features offer programmatic API methods (`publish`, `notify`, …) here; the
    * library's return value and the HTTP server API call the same functions.

@@ -27,7 +27,7 @@ export async function roomCounts(ctx: SwitchboardContext): Promise<Array<{ room:
   return [...counts].map(([room, members]) => ({ room, members })).sort((a, b) => b.members - a.members || a.room.localeCompare(b.room));
 }
 
-async function check(probe: () => Promise<void>): Promise<{ ok: boolean; error?: string }> {
+async function check(probe: () => Promise<void> | void): Promise<{ ok: boolean; error?: string }> {
   try {
     await probe();
     return { ok: true };
@@ -70,6 +70,8 @@ export const monitoringFeature: Feature = {
         // The Socket.IO adapter: in memory on a single node, Redis in a cluster.
         adapter: cluster ? await check(() => cluster.ping()) : { ok: true },
       };
+      // Checks of features with backing services of their own (`kafka` when the bridge is on).
+      for (const [name, probe] of ctx.readinessChecks) checks[name] = await check(probe);
       const ok = Object.values(checks).every((c) => c.ok);
       return reply.code(ok ? 200 : 503).send(ok ? { ok, checks } : { ok, checks, error: { code: 'UNAVAILABLE', message: 'Not ready' } });
     });

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { createStore } from '../../src/store/create-store.js';
 import type { Store } from '../../src/store/store.js';
@@ -12,6 +13,7 @@ import { onCleanup } from './cleanup.js';
 
 export const PG_URL = process.env.SWITCHBOARD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const REDIS_URL = process.env.SWITCHBOARD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const KAFKA_BROKERS = (process.env.SWITCHBOARD_TEST_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 export const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
 
 async function reachable(check: () => Promise<void>): Promise<string | undefined> {
@@ -88,4 +90,28 @@ export function redisTestPrefix(): { prefix: string; client: Redis } {
     await client.quit();
   });
   return { prefix, client };
+}
+
+/** undefined when the Kafka broker answers a metadata request, else why not; throws in CI. */
+export async function kafkaUnavailable(): Promise<string | undefined> {
+  const reason = await reachable(async () => {
+    const admin = new Kafka({
+      brokers: KAFKA_BROKERS,
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: 2000,
+      retry: { retries: 0 },
+    }).admin();
+    try {
+      await admin.connect();
+      await admin.listTopics();
+    } finally {
+      await admin.disconnect();
+    }
+  });
+  if (reason && IN_CI) throw new Error(`Kafka is required in CI but unreachable at ${KAFKA_BROKERS.join(',')}: ${reason}`);
+  if (reason)
+    console.warn(
+      `\n!!! SKIPPING Kafka tests: ${KAFKA_BROKERS.join(',')} unreachable (${reason}). Run \`bash scripts/kafka.sh start\` or set SWITCHBOARD_TEST_KAFKA_BROKERS.\n`,
+    );
+  return reason;
 }

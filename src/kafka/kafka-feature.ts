@@ -1,0 +1,36 @@
+/**
+ * The Kafka bridge feature (PROTOCOL.md, "Kafka bridge"): when `kafka.brokers` is
+ * set, a lifecycle service consumes the configured topics and routes each record
+ * through the notify, publish or broadcast dispatcher; GET /ready gains a `kafka`
+ * check and /metrics a records counter. Off (nothing registered) otherwise.
+ */
+import { Counter } from 'prom-client';
+import type { Feature } from '../core/context.js';
+import { KafkaBridge } from './kafka-bridge.js';
+import { createKafkaClient } from './kafka-client.js';
+import { kafkaEnabled } from './kafka-config.js';
+
+export const kafkaFeature: Feature = {
+  name: 'kafka',
+  register(ctx) {
+    const config = ctx.config.kafka;
+    if (!kafkaEnabled(config)) return;
+
+    const records = new Counter({
+      name: 'switchboard_kafka_records_total',
+      help: 'Kafka records consumed, by topic and outcome (routed, dead-lettered, retried)',
+      labelNames: ['topic', 'outcome'],
+      registers: [ctx.metrics.registry],
+    });
+    const bridge = new KafkaBridge({
+      config,
+      kafka: createKafkaClient({ brokers: config.brokers, clientId: config.clientId, logger: ctx.logger }),
+      logger: ctx.logger.child({ component: 'kafka-bridge' }),
+      // The same functions the HTTP server API and the programmatic API call.
+      dispatchers: () => ({ notify: ctx.use('notify'), publish: ctx.use('publish'), broadcast: ctx.use('broadcast') }),
+      records,
+    });
+    ctx.lifecycle.add(bridge);
+    ctx.addReadinessCheck('kafka', () => bridge.ready());
+  },
+};
