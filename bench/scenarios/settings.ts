@@ -1,0 +1,21 @@
+/**
+ * Settings experiments, as extra fan-out rows at one size: the broadcast variant
+ * (available on every build) with one setting changed against the defaults.
+ * - no bufferutil: `WS_NO_BUFFER_UTIL=1` makes ws mask/unmask frames in JS;
+ * - compression on: per-message deflate for every message (threshold 0);
+ * - recovery off: Switchboard without connection-state recovery (the bare
+ *   baseline never has it), which otherwise keeps every broadcast packet.
+ */
+import type { CaseSpec } from './types.js';
+
+export function settingsCases(quick: boolean): CaseSpec[] {
+  // the same size as a default fan-out row, for comparison
+  const clients = quick ? 50 : 1000;
+  const base = { scenario: 'fan-out', variant: 'broadcast', clients } as const;
+  const cases: CaseSpec[] = [
+    { ...base, setting: 'no bufferutil', server: { env: { WS_NO_BUFFER_UTIL: '1' } } },
+    { ...base, setting: 'compression on', server: { compression: true } },
+    { ...base, setting: 'recovery off', server: { recovery: false }, targets: ['switchboard'] },
+  ];
+  return quick ? cases.slice(2) : cases;
+}
