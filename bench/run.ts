@@ -1,7 +1,7 @@
 /**
  * `npm run bench` (full, about 10 minutes), `npm run bench -- --quick` (under 2
  * minutes, a CI smoke test with no thresholds), `--scenario NAME` (one scenario),
- * `--profile` (V8 CPU profiles of the Switchboard server into bench/results/profiles).
+ * `--target bare|switchboard` (one side only), `--profile` (V8 CPU profiles of the Switchboard server into bench/results/profiles).
  *
  * Writes bench/results/<stamp>.json, .md and .svg; a full run of every scenario
  * also refreshes latest.md, latest.svg and latest.json. Exits 1 only when a case
@@ -14,6 +14,7 @@ import { machineInfo } from './machine.js';
 import { chartSvg, consoleTable, markdownReport, type RunRecord, tableRows } from './report.js';
 import { type CaseResult, planCases, probeFeatures, runCase, SCENARIOS } from './runner.js';
 import type { Settings } from './scenarios/types.js';
+import type { TargetName } from './targets/target.js';
 
 const { values } = parseArgs({
   options: {
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     scenario: { type: 'string' },
     profile: { type: 'boolean', default: false },
     runs: { type: 'string' },
+    target: { type: 'string' },
   },
 });
 
@@ -36,6 +38,7 @@ const settings: Settings = {
   warmupMs: quick ? 300 : 800,
   workers: 2,
   profileDir: values.profile ? `${RESULTS}profiles` : undefined,
+  targets: values.target ? [values.target as TargetName] : undefined,
   log: (line) => console.log(`[${elapsed()}] ${line}`),
 };
 
@@ -75,7 +78,7 @@ async function main(): Promise<number> {
     writeFileSync(`${RESULTS}${name}.md`, markdownReport(record, rows, chartName));
   };
   write(stamp, `${stamp}.svg`);
-  if (!quick && !values.scenario) write('latest', 'latest.svg');
+  if (!quick && !values.scenario && !values.target) write('latest', 'latest.svg');
   settings.log(`wrote bench/results/${stamp}.{json,md,svg}`);
 
   const failed = cases.filter((c) => c.results.bare?.error || c.results.switchboard?.error);

@@ -54,12 +54,15 @@ export async function runCase(
   label: string,
 ): Promise<CaseResult> {
   const result: CaseResult = { ...spec, results: {}, ratio: {} };
-  if (spec.requires && !features[spec.requires]) {
+  const targets = (spec.targets ?? (['bare', 'switchboard'] as TargetName[])).filter(
+    (t) => !settings.targets || settings.targets.includes(t),
+  );
+  if (spec.requires && !features[spec.requires] && targets.includes('switchboard')) {
     result.skipped = SKIPPED_FEATURE;
     settings.log(`${label} ${SKIPPED_FEATURE} (${spec.requires})`);
     return result;
   }
-  for (const target of spec.targets ?? (['bare', 'switchboard'] as TargetName[])) {
+  for (const target of targets) {
     const prefix = `${label} ${target}:`;
     settings.log(`${prefix} starting`);
     try {

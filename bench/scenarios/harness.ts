@@ -15,10 +15,16 @@ export function users(count: number): string[] {
 
 /** Starts a server and workers, connects `ctx.spec.clients` users, runs `body`, stops both. */
 export async function withLoad(ctx: MeasureContext, body: LoadBody): Promise<Metrics[]> {
-  const server = await ServerProcess.start(ctx.server);
-  let cluster: LoadCluster | undefined;
+  // Server and workers boot in parallel (each child compiles its TypeScript on start).
+  let server: ServerProcess | undefined;
+  const [serverStart, clusterStart] = await Promise.allSettled([
+    ServerProcess.start(ctx.server),
+    LoadCluster.start(ctx.settings.workers, (total) => server?.setDelivered(total)),
+  ]);
+  server = serverStart.status === 'fulfilled' ? serverStart.value : undefined;
+  const cluster = clusterStart.status === 'fulfilled' ? clusterStart.value : undefined;
   try {
-    cluster = await LoadCluster.start(ctx.settings.workers, (total) => server.setDelivered(total));
+    if (!server || !cluster) throw serverStart.status === 'rejected' ? serverStart.reason : (clusterStart as PromiseRejectedResult).reason;
     const secret = ctx.server.target === 'switchboard' ? BENCH_SECRET : undefined;
     const summary = await cluster.connect(server.url, users(ctx.spec.clients), { secret });
     if (summary.failed > 0) throw new Error(`${summary.failed} of ${ctx.spec.clients} clients failed to connect: ${summary.firstError}`);
@@ -26,7 +32,7 @@ export async function withLoad(ctx: MeasureContext, body: LoadBody): Promise<Met
     return await body(server, cluster);
   } finally {
     await cluster?.stop();
-    await server.stop();
+    await server?.stop();
   }
 }
 

@@ -22,6 +22,8 @@ export interface Settings {
   warmupMs: number;
   workers: number;
   profileDir?: string;
+  /** Only these targets (`--target bare` checks the scenarios a build lacks); @default both */
+  targets?: TargetName[];
   log(line: string): void;
 }
 
