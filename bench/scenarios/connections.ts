@@ -7,11 +7,34 @@
 import { LoadCluster } from '../load/cluster.js';
 import { ServerProcess } from '../targets/server-process.js';
 import { BENCH_SECRET } from '../targets/target.js';
-import { formatMetrics, users } from './harness.js';
-import type { Metrics, Scenario } from './types.js';
+import { users } from './harness.js';
+import type { MeasureContext, Metrics, Scenario } from './types.js';
 
 /** Handshakes in flight per worker during the storm. */
 const CONCURRENCY = 250;
+
+async function storm(ctx: MeasureContext): Promise<Metrics> {
+  const server = await ServerProcess.start(ctx.server);
+  let cluster: LoadCluster | undefined;
+  try {
+    cluster = await LoadCluster.start(ctx.settings.workers, () => {});
+    const before = await server.memory();
+    const secret = ctx.server.target === 'switchboard' ? BENCH_SECRET : undefined;
+    const result = await cluster.connect(server.url, users(ctx.spec.clients), { secret, concurrency: CONCURRENCY });
+    const after = await server.memory();
+    if (result.failed > 0) ctx.progress(`${result.failed} failed to connect: ${result.firstError}`);
+    const n = Math.max(1, result.connected);
+    return {
+      connectsPerSec: result.connected / ((result.finishedAt - result.startedAt) / 1000),
+      connected: result.connected,
+      rssKiBPerConn: (after.rss - before.rss) / 1024 / n,
+      heapKiBPerConn: (after.heapUsed - before.heapUsed) / 1024 / n,
+    };
+  } finally {
+    await cluster?.stop();
+    await server.stop();
+  }
+}
 
 export const connections: Scenario = {
   name: 'connections',
@@ -22,34 +45,16 @@ export const connections: Scenario = {
     { key: 'rssKiBPerConn', label: 'RSS KiB/conn', higherIsBetter: false, digits: 1 },
     { key: 'heapKiBPerConn', label: 'heap KiB/conn', higherIsBetter: false, digits: 1 },
   ],
-  cases: (quick) => (quick ? [500] : [5000, 10_000]).map((clients) => ({ scenario: 'connections', variant: 'storm', clients })),
-  async measure(ctx) {
-    const results: Metrics[] = [];
-    for (let i = 0; i < ctx.settings.runs; i++) {
-      const server = await ServerProcess.start(ctx.server);
-      let cluster: LoadCluster | undefined;
-      try {
-        cluster = await LoadCluster.start(ctx.settings.workers, () => {});
-        const before = await server.memory();
-        const secret = ctx.server.target === 'switchboard' ? BENCH_SECRET : undefined;
-        const storm = await cluster.connect(server.url, users(ctx.spec.clients), { secret, concurrency: CONCURRENCY });
-        const after = await server.memory();
-        const n = Math.max(1, storm.connected);
-        const metrics: Metrics = {
-          connectsPerSec: storm.connected / ((storm.finishedAt - storm.startedAt) / 1000),
-          connected: storm.connected,
-          rssKiBPerConn: (after.rss - before.rss) / 1024 / n,
-          heapKiBPerConn: (after.heapUsed - before.heapUsed) / 1024 / n,
-        };
-        ctx.progress(
-          `run ${i + 1}/${ctx.settings.runs}: ${formatMetrics(metrics)}${storm.failed ? ` (${storm.failed} failed: ${storm.firstError})` : ''}`,
-        );
-        results.push(metrics);
-      } finally {
-        await cluster?.stop();
-        await server.stop();
-      }
-    }
-    return results;
+  // The largest size checks how many fit; one run of it is enough.
+  cases: (quick) =>
+    quick
+      ? [{ scenario: 'connections', variant: 'storm', clients: 500 }]
+      : [
+          { scenario: 'connections', variant: 'storm', clients: 5000 },
+          { scenario: 'connections', variant: 'storm', clients: 10_000, runs: 1 },
+        ],
+  warmup: false,
+  async open(ctx) {
+    return { run: () => storm(ctx), close: async () => {} };
   },
 };

@@ -8,7 +8,7 @@
 import type { ListenEvent } from '../load/events.js';
 import type { PaceKind } from '../targets/server-child.js';
 import { BENCH_CHANNELS } from '../targets/target.js';
-import { LATENCY_METRICS, latency, repeat, withLoad } from './harness.js';
+import { LATENCY_METRICS, latency, openLoad } from './harness.js';
 import type { CaseSpec, Scenario } from './types.js';
 
 const VARIANTS: Record<string, { kind: PaceKind; event: ListenEvent; channel?: string }> = {
@@ -39,18 +39,18 @@ export const fanOut: Scenario = {
     }
     return cases;
   },
-  measure(ctx) {
+  open(ctx) {
     const variant = VARIANTS[ctx.spec.variant];
     if (!variant) throw new Error(`unknown fan-out variant ${ctx.spec.variant}`);
     const n = ctx.spec.clients;
-    return withLoad(ctx, async (server, cluster) => {
+    return openLoad(ctx, async (server, cluster) => {
       if (variant.channel) {
         const subscribed = await cluster.subscribe(variant.channel);
         if (subscribed.failed > 0) throw new Error(`${subscribed.failed} subscribes failed: ${JSON.stringify(subscribed.firstError)}`);
       }
       // A worker reports once per publication's worth of receipts.
       await cluster.listen(variant.event, (clients) => clients);
-      return repeat(ctx, async (durationMs) => {
+      return async (durationMs) => {
         await cluster.reset();
         const paced = await server.pace({
           kind: variant.kind,
@@ -70,7 +70,7 @@ export const fanOut: Scenario = {
           ...latency(got.histogram),
           lost: paced.sent * n - got.received,
         };
-      });
+      };
     });
   },
 };

@@ -1,20 +1,20 @@
 /**
  * The shared steps of every scenario: start a server child and the load workers,
- * connect the clients (JWTs for Switchboard, a plain user id for bare), warm up,
- * repeat the measured run, and stop everything whatever happens.
+ * connect the clients (JWTs for Switchboard, a plain user id for bare), and stop
+ * everything on close or on a failed start.
  */
 import { LoadCluster } from '../load/cluster.js';
 import { userName } from '../load/events.js';
 import { ServerProcess } from '../targets/server-process.js';
 import { BENCH_SECRET } from '../targets/target.js';
-import type { LoadBody, MeasureContext, Metrics } from './types.js';
+import type { MeasureContext, Metrics, Session, SessionBody } from './types.js';
 
 export function users(count: number): string[] {
   return Array.from({ length: count }, (_, i) => userName(i));
 }
 
-/** Starts a server and workers, connects `ctx.spec.clients` users, runs `body`, stops both. */
-export async function withLoad(ctx: MeasureContext, body: LoadBody): Promise<Metrics[]> {
+/** Starts a server and workers, connects `ctx.spec.clients` users and lets `body` prepare the measured run. */
+export async function openLoad(ctx: MeasureContext, body: SessionBody): Promise<Session> {
   // Server and workers boot in parallel (each child compiles its TypeScript on start).
   let server: ServerProcess | undefined;
   const [serverStart, clusterStart] = await Promise.allSettled([
@@ -23,29 +23,21 @@ export async function withLoad(ctx: MeasureContext, body: LoadBody): Promise<Met
   ]);
   server = serverStart.status === 'fulfilled' ? serverStart.value : undefined;
   const cluster = clusterStart.status === 'fulfilled' ? clusterStart.value : undefined;
+  const close = async () => {
+    await cluster?.stop();
+    await server?.stop();
+  };
   try {
     if (!server || !cluster) throw serverStart.status === 'rejected' ? serverStart.reason : (clusterStart as PromiseRejectedResult).reason;
     const secret = ctx.server.target === 'switchboard' ? BENCH_SECRET : undefined;
     const summary = await cluster.connect(server.url, users(ctx.spec.clients), { secret });
     if (summary.failed > 0) throw new Error(`${summary.failed} of ${ctx.spec.clients} clients failed to connect: ${summary.firstError}`);
     ctx.progress(`${summary.connected} clients connected`);
-    return await body(server, cluster);
-  } finally {
-    await cluster?.stop();
-    await server?.stop();
+    return { run: await body(server, cluster), close };
+  } catch (err) {
+    await close();
+    throw err;
   }
-}
-
-/** One unrecorded warm-up run, then `runs` measured ones. */
-export async function repeat(ctx: MeasureContext, run: (durationMs: number) => Promise<Metrics>): Promise<Metrics[]> {
-  await run(ctx.settings.warmupMs);
-  const results: Metrics[] = [];
-  for (let i = 0; i < ctx.settings.runs; i++) {
-    const metrics = await run(ctx.settings.durationMs);
-    ctx.progress(`run ${i + 1}/${ctx.settings.runs}: ${formatMetrics(metrics)}`);
-    results.push(metrics);
-  }
-  return results;
 }
 
 export function formatMetrics(metrics: Metrics): string {

@@ -8,16 +8,16 @@
  *   per-event cost (rate-limit lookup, zod validation, ack) with no fan-out.
  */
 import type { DriveKind } from '../load/events.js';
-import { LATENCY_METRICS, latency, repeat, withLoad } from './harness.js';
-import type { MeasureContext, Metrics, Scenario } from './types.js';
+import { LATENCY_METRICS, latency, openLoad } from './harness.js';
+import type { MeasureContext, Scenario, Session } from './types.js';
 
 const PAD_BYTES = 80;
 
-function measureLoop(kind: DriveKind) {
-  return (ctx: MeasureContext): Promise<Metrics[]> =>
-    withLoad(ctx, async (_server, cluster) => {
+function openLoop(kind: DriveKind) {
+  return (ctx: MeasureContext): Promise<Session> =>
+    openLoad(ctx, async (_server, cluster) => {
       if (kind === 'chat') await cluster.listen('message:new', () => 1000);
-      return repeat(ctx, async (durationMs) => {
+      return async (durationMs) => {
         await cluster.reset();
         const driven = await cluster.drive(kind, durationMs, PAD_BYTES);
         if (driven.errors > 0) throw new Error(`${driven.errors} of ${driven.sent} requests failed: ${JSON.stringify(driven.firstError)}`);
@@ -25,7 +25,7 @@ function measureLoop(kind: DriveKind) {
         await new Promise((resolve) => setTimeout(resolve, 100));
         const got = await cluster.collect();
         return { messagesPerSec: got.received / (durationMs / 1000), ...latency(got.histogram) };
-      });
+      };
     });
 }
 
@@ -36,7 +36,7 @@ export const pointToPoint: Scenario = {
   title: 'Point-to-point chat: pairs of users, message:send → message:new',
   metrics: [{ key: 'messagesPerSec', label: 'messages/s', higherIsBetter: true }, ...LATENCY_METRICS],
   cases: (quick) => sizes(quick).map((clients) => ({ scenario: 'point-to-point', variant: 'chat', clients, requires: 'chat' })),
-  measure: measureLoop('chat'),
+  open: openLoop('chat'),
 };
 
 export const requestReply: Scenario = {
@@ -44,5 +44,5 @@ export const requestReply: Scenario = {
   title: 'Request-reply: echo with an ack, every client in a closed loop',
   metrics: [{ key: 'messagesPerSec', label: 'requests/s', higherIsBetter: true }, ...LATENCY_METRICS],
   cases: (quick) => sizes(quick).map((clients) => ({ scenario: 'request-reply', variant: 'echo', clients })),
-  measure: measureLoop('echo'),
+  open: openLoop('echo'),
 };

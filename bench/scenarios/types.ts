@@ -40,14 +40,26 @@ export interface CaseSpec {
   targets?: TargetName[];
   /** Set on rows that measure the effect of a performance setting. */
   setting?: string;
+  /** Measured runs; @default Settings.runs */
+  runs?: number;
 }
 
 export interface MeasureContext {
   spec: CaseSpec;
   server: ServerProcessOptions;
   settings: Settings;
-  /** Logs a progress line prefixed with the case. */
+  /** Logs a progress line prefixed with the case and target. */
   progress(line: string): void;
+}
+
+/**
+ * One target made ready for a case. The runner opens a session per target, then
+ * alternates their measured runs (bare, Switchboard, Switchboard, bare, …) so that
+ * a slow patch of the machine hits both sides alike.
+ */
+export interface Session {
+  run(durationMs: number): Promise<Metrics>;
+  close(): Promise<void>;
 }
 
 export interface Scenario {
@@ -55,9 +67,10 @@ export interface Scenario {
   title: string;
   metrics: MetricSpec[];
   cases(quick: boolean): CaseSpec[];
-  /** Returns one Metrics per measured run. */
-  measure(ctx: MeasureContext): Promise<Metrics[]>;
+  open(ctx: MeasureContext): Promise<Session>;
+  /** Run once unrecorded before measuring; @default true */
+  warmup?: boolean;
 }
 
-/** What a steady-state scenario does on a server with connected clients. */
-export type LoadBody = (server: ServerProcess, cluster: LoadCluster) => Promise<Metrics[]>;
+/** Prepares a started server and its connected clients; returns the measured run. */
+export type SessionBody = (server: ServerProcess, cluster: LoadCluster) => Promise<(durationMs: number) => Promise<Metrics>>;
