@@ -3,8 +3,9 @@
  * (available on every build) with one setting changed against the defaults.
  * - no bufferutil: `WS_NO_BUFFER_UTIL=1` makes ws mask/unmask frames in JS;
  * - compression on: per-message deflate for every message (threshold 0);
- * - recovery off: Switchboard without connection-state recovery (the bare
- *   baseline never has it), which otherwise keeps every broadcast packet.
+ * - recovery on / off: Switchboard with connection-state recovery (a 120 s
+ *   window: every broadcast packet is kept and carries an offset) and without;
+ *   one of the two is the build's default. The bare baseline never has it.
  */
 import type { CaseSpec } from './types.js';
 
@@ -16,7 +17,8 @@ export function settingsCases(quick: boolean): CaseSpec[] {
     { ...base, setting: 'no bufferutil', server: { env: { WS_NO_BUFFER_UTIL: '1' } } },
     { ...base, setting: 'compression on', server: { compression: true } },
     // bare never has recovery: it runs again unchanged, interleaved, for a same-time ratio
+    { ...base, setting: 'recovery on', server: { recovery: true } },
     { ...base, setting: 'recovery off', server: { recovery: false } },
   ];
-  return quick ? cases.slice(2) : cases;
+  return quick ? cases.slice(3) : cases;
 }

@@ -40,7 +40,7 @@ export async function createSwitchboardTarget(options: TargetOptions): Promise<B
       rateLimits: { default: UNLIMITED, 'message:send': UNLIMITED },
       socket: {
         compression: { enabled: options.compression ?? false, threshold: 0 },
-        ...(options.recovery === false ? { recoveryWindowMs: 0 } : {}),
+        ...(options.recovery === undefined ? {} : { recoveryWindowMs: options.recovery ? 120_000 : 0 }),
       },
     },
   });

@@ -11,7 +11,7 @@ export interface TargetOptions {
   target: TargetName;
   /** WebSocket per-message deflate; @default false (Switchboard's default) */
   compression?: boolean;
-  /** Socket.IO connection-state recovery (Switchboard's default is on, 120 s). */
+  /** Socket.IO connection-state recovery (120 s window when on); @default the target's own default */
   recovery?: boolean;
 }
 
