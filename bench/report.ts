@@ -144,7 +144,7 @@ export function markdownReport(record: RunRecord, rows: TableRow[], chartFile: s
     '',
     ...(settings.length
       ? [
-          '## Settings tried (fan-out broadcast; compare with the default row at the same size)',
+          '## Settings tried (compare with the default row of the same scenario and size)',
           '',
           markdownTable(rows.filter((r) => r.name.includes('['))),
           '',

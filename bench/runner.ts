@@ -44,7 +44,10 @@ export async function probeFeatures(): Promise<TargetFeatures> {
 
 export function planCases(settings: Settings, only?: string): Array<{ scenario: Scenario; spec: CaseSpec }> {
   const plan = SCENARIOS.flatMap((scenario) => scenario.cases(settings.quick).map((spec) => ({ scenario, spec })));
-  plan.push(...settingsCases(settings.quick).map((spec) => ({ scenario: fanOut, spec })));
+  for (const spec of settingsCases(settings.quick)) {
+    const scenario = SCENARIOS.find((s) => s.name === spec.scenario);
+    if (scenario) plan.push({ scenario, spec });
+  }
   return only ? plan.filter(({ scenario }) => scenario.name === only) : plan;
 }
 
