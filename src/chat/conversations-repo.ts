@@ -40,6 +40,10 @@ export class ConversationsRepo {
    */
   async getOrCreateDirect(a: string, b: string): Promise<{ row: ConversationRow; created: boolean }> {
     const key = directKey(a, b);
+    // Nearly every call finds the pair (each DM by receiverId asks): one indexed read
+    // instead of a write transaction on the hot path.
+    const existing = await this.db.selectFrom('conversations').selectAll().where('direct_key', '=', key).executeTakeFirst();
+    if (existing) return { row: existing, created: false };
     const now = Date.now();
     const id = newId();
     const created = await this.db.transaction().execute(async (trx) => {

@@ -82,8 +82,7 @@ export class MessageService {
     if (input.conversationId) return input.conversationId;
     const receiverId = input.receiverId;
     if (!receiverId) throw fail('VALIDATION_FAILED', 'conversationId or receiverId is required');
-    const { conversation } = await this.conversationService.openDirect(senderId, receiverId);
-    return conversation.id;
+    return this.conversationService.directId(senderId, receiverId);
   }
 
   /** A message the principal may act on as a member; NOT_FOUND / FORBIDDEN otherwise. */
