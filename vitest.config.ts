@@ -9,6 +9,8 @@ export default defineConfig({
     // modules (better-sqlite3) and process-level signal tests isolated.
     pool: 'forks',
     setupFiles: ['test/support/setup.ts'],
+    // In CI a JSON report as well, from which .ci/run prints its plain closing line.
+    reporters: process.env.CI ? ['default', ['json', { outputFile: '.ci/test-results.json' }]] : ['default'],
     typecheck: { enabled: true, include: ['src/**/*.test-d.ts'] },
   },
 });
