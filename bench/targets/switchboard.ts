@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../src/config/load.js';
+import { loadConfig } from '../../src/features.js';
 import { startServer } from '../../src/server.js';
 import { BENCH_SECRET, type BenchTarget, type TargetOptions } from './target.js';
 

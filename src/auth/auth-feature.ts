@@ -1,18 +1,24 @@
 /**
- * Authentication: handshake middleware, live expiry and `auth:refresh`, and guest
- * sessions over HTTP (create, revoke).
+ * Authentication's feature part: live expiry and `auth:refresh` on sockets, and guest
+ * sessions over HTTP (create, revoke). The authenticator itself and the handshake are
+ * core services (every connection needs them); the sessions table is the core's.
  */
-import type { Feature, SwitchboardContext } from '../core/context.js';
+import type { FastifyInstance } from 'fastify';
+import type { SwitchboardContext } from '../core/context.js';
 import { fail } from '../core/errors.js';
+import { defineFeature } from '../core/feature.js';
 import { toIso } from '../core/ids.js';
 import { requireServer, requireUser } from '../http/guards.js';
+import { defineEvent } from '../realtime/event-router.js';
+import { userRoom } from '../realtime/rooms.js';
 import { parseOrFail } from '../realtime/validation.js';
 import { authRefreshSchema, createSessionBodySchema } from './auth-schemas.js';
 import { clearExpiry, scheduleExpiry } from './expiry.js';
 
 /** Ends every live connection of a session (on any node) after it is revoked. */
-async function disconnectSession(ctx: SwitchboardContext, sessionId: string): Promise<void> {
-  const sockets = await ctx.io.fetchSockets();
+async function disconnectSession(ctx: SwitchboardContext, userId: string, sessionId: string): Promise<void> {
+  // Only the guest's own room is searched: a session belongs to one user.
+  const sockets = await ctx.io.in(userRoom(userId)).fetchSockets();
   for (const socket of sockets) {
     if (socket.data.sessionId === sessionId) {
       socket.emit('error', { code: 'AUTH_INVALID', message: 'Session revoked' });
@@ -21,53 +27,68 @@ async function disconnectSession(ctx: SwitchboardContext, sessionId: string): Pr
   }
 }
 
-export const authFeature: Feature = {
+function sessionRoutes(http: FastifyInstance, ctx: SwitchboardContext): void {
+  http.post('/api/sessions', async (request, reply) => {
+    const body = parseOrFail(createSessionBodySchema, request.body ?? undefined);
+    const { token, session } = await ctx.auth.sessions.create(ctx.config.auth.sessionTtlSeconds, body?.metadata);
+    ctx.logger.info({ audit: 'session', outcome: 'created', sessionId: session.id, address: request.ip }, 'guest session created');
+    return reply.code(201).send({ ok: true, token, sessionId: session.id, userId: session.userId, expiresAt: toIso(session.expiresAt) });
+  });
+
+  // A guest ends its own session ("log out").
+  http.delete('/api/sessions/current', async (request) => {
+    const principal = await requireUser(ctx, request);
+    if (!principal.sessionId) throw fail('VALIDATION_FAILED', 'Only session tokens can be revoked this way');
+    await ctx.auth.sessions.revoke(principal.sessionId);
+    await disconnectSession(ctx, principal.userId, principal.sessionId);
+    return { ok: true, revoked: principal.sessionId };
+  });
+
+  // The app backend revokes any session.
+  http.delete<{ Params: { id: string } }>('/api/sessions/:id', async (request) => {
+    await requireServer(ctx, request);
+    const userId = await ctx.auth.sessions.userOf(request.params.id);
+    if (!userId || !(await ctx.auth.sessions.revoke(request.params.id))) throw fail('NOT_FOUND', 'No such live session');
+    await disconnectSession(ctx, userId, request.params.id);
+    return { ok: true, revoked: request.params.id };
+  });
+}
+
+/** Purges expired guest sessions now and then (every node may: the delete is idempotent). */
+function sessionSweeper(ctx: SwitchboardContext) {
+  const { sessionPurgeIntervalMs, sessionPurgeAfterSeconds } = ctx.config.auth;
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    name: 'session-sweeper',
+    start() {
+      timer = setInterval(() => {
+        ctx.auth.sessions.purgeExpired(sessionPurgeAfterSeconds * 1000).catch((err) => ctx.logger.warn({ err }, 'session purge failed'));
+      }, sessionPurgeIntervalMs);
+      timer.unref();
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
+export const authFeature = defineFeature({
   name: 'auth',
-  register(ctx) {
-    ctx.onConnection((socket) => scheduleExpiry(ctx, socket));
-    ctx.onDisconnect((socket) => clearExpiry(socket));
-
-    ctx.events.on('auth:refresh', {
-      schema: authRefreshSchema,
-      async handler({ token }, socket) {
-        const next = await ctx.auth.authenticate(token);
-        // A refresh may renew credentials, never switch users.
-        if (next.userId !== socket.data.userId) throw fail('AUTH_INVALID', 'Refresh token is for another user');
-        socket.data = { ...socket.data, ...next };
-        scheduleExpiry(ctx, socket);
-        return { expiresAt: next.expiresAt === null ? null : toIso(next.expiresAt) };
-      },
-    });
-
-    ctx.http.post('/api/sessions', async (request, reply) => {
-      const body = parseOrFail(createSessionBodySchema, request.body ?? undefined);
-      const { token, session } = await ctx.auth.sessions.create(ctx.config.auth.sessionTtlSeconds, body?.metadata);
-      ctx.logger.info({ audit: 'session', outcome: 'created', sessionId: session.id, address: request.ip }, 'guest session created');
-      return reply.code(201).send({ ok: true, token, sessionId: session.id, userId: session.userId, expiresAt: toIso(session.expiresAt) });
-    });
-
-    // A guest ends its own session ("log out").
-    ctx.http.delete('/api/sessions/current', async (request) => {
-      const principal = await requireUser(ctx, request);
-      if (!principal.sessionId) throw fail('VALIDATION_FAILED', 'Only session tokens can be revoked this way');
-      await ctx.auth.sessions.revoke(principal.sessionId);
-      await disconnectSession(ctx, principal.sessionId);
-      return { ok: true, revoked: principal.sessionId };
-    });
-
-    // The app backend revokes any session.
-    ctx.http.delete<{ Params: { id: string } }>('/api/sessions/:id', async (request) => {
-      await requireServer(ctx, request);
-      const revoked = await ctx.auth.sessions.revoke(request.params.id);
-      if (!revoked) throw fail('NOT_FOUND', 'No such live session');
-      await disconnectSession(ctx, request.params.id);
-      return { ok: true, revoked: request.params.id };
-    });
-
-    const sweeper = setInterval(() => {
-      ctx.auth.sessions.purgeExpired(7 * 24 * 3600 * 1000).catch((err) => ctx.logger.warn({ err }, 'session purge failed'));
-    }, 3600_000);
-    sweeper.unref();
-    ctx.lifecycle.add({ name: 'session-sweeper', start() {}, stop: () => clearInterval(sweeper) });
-  },
-};
+  setup: (ctx) => ({
+    onConnection: (socket) => scheduleExpiry(ctx, socket),
+    onDisconnect: (socket) => clearExpiry(socket),
+    events: [
+      defineEvent('auth:refresh', {
+        schema: authRefreshSchema,
+        async handler({ token }, socket) {
+          const next = await ctx.auth.authenticate(token);
+          // A refresh may renew credentials, never switch users.
+          if (next.userId !== socket.data.userId) throw fail('AUTH_INVALID', 'Refresh token is for another user');
+          socket.data = { ...socket.data, ...next };
+          scheduleExpiry(ctx, socket);
+          return { expiresAt: next.expiresAt === null ? null : toIso(next.expiresAt) };
+        },
+      }),
+    ],
+    routes: (http) => sessionRoutes(http, ctx),
+    services: [sessionSweeper(ctx)],
+  }),
+});

@@ -14,7 +14,11 @@ const RSA_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
 const EC_ALGS = ['ES256', 'ES384', 'ES512'];
 const OKP_ALGS = ['EdDSA'];
 
-export type JwtAuthConfig = SwitchboardConfig['auth'];
+/** The keys of `auth` the verifier reads. */
+export type JwtAuthConfig = Pick<
+  SwitchboardConfig['auth'],
+  'jwtSecret' | 'jwtPublicKey' | 'jwksUrl' | 'issuer' | 'audience' | 'clockToleranceSeconds'
+>;
 
 export interface VerifiedJwt {
   claims: JWTPayload & Record<string, unknown>;
@@ -72,7 +76,11 @@ export function createJwtVerifier(config: JwtAuthConfig): JwtVerifier {
   let publicKey: KeyObject | undefined;
   let publicAlgs: string[] = [];
   if (config.jwtPublicKey) {
-    publicKey = createPublicKey(config.jwtPublicKey);
+    try {
+      publicKey = createPublicKey(config.jwtPublicKey);
+    } catch (err) {
+      throw new Error(`auth.jwtPublicKey: not a PEM public key (${(err as Error).message})`, { cause: err });
+    }
     publicAlgs = algorithmsForKey(publicKey);
   }
   const jwks: JWTVerifyGetKey | undefined = config.jwksUrl

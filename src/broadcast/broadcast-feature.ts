@@ -3,7 +3,7 @@
  * programmatic `broadcast(...)` and POST /api/broadcast (API key or admin).
  */
 import { z } from 'zod';
-import type { Feature } from '../core/context.js';
+import { defineFeature } from '../core/feature.js';
 import { isoNow } from '../core/ids.js';
 import { requireServer } from '../http/guards.js';
 import type { BroadcastPayload } from '../protocol/events.js';
@@ -29,23 +29,26 @@ declare module '../core/context.js' {
   }
 }
 
-export const broadcastFeature: Feature = {
+export const broadcastFeature = defineFeature({
   name: 'broadcast',
-  register(ctx) {
+  setup(ctx) {
     const broadcast = async (input: BroadcastInput): Promise<BroadcastPayload> => {
       const body = parseOrFail(broadcastBodySchema, input);
       const payload: BroadcastPayload = { title: body.title, message: body.message, from: body.from ?? 'system', timestamp: isoNow() };
       ctx.emitter.toAll('broadcast', payload);
       return payload;
     };
-    ctx.provide('broadcast', broadcast);
-
-    ctx.http.post('/api/broadcast', async (request) => {
-      const caller = await requireServer(ctx, request);
-      const body = parseOrFail(broadcastBodySchema, request.body);
-      const from = body.from ?? (caller.kind === 'user' ? caller.principal.userId : 'system');
-      const sent = await broadcast({ ...body, from });
-      return { ok: true, broadcast: sent };
-    });
+    return {
+      api: { broadcast },
+      routes(http) {
+        http.post('/api/broadcast', async (request) => {
+          const caller = await requireServer(ctx, request);
+          const body = parseOrFail(broadcastBodySchema, request.body);
+          const from = body.from ?? (caller.kind === 'user' ? caller.principal.userId : 'system');
+          const sent = await broadcast({ ...body, from });
+          return { ok: true, broadcast: sent };
+        });
+      },
+    };
   },
-};
+});

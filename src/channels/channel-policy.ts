@@ -5,14 +5,15 @@
  *
  * Built-in channels follow the contract's table: `user:{id}` (only its own user),
  * `notifications` (any authenticated user), `kafka-events` (roles admin or monitor).
- * Features add built-in namespaces (`conversation` from chat) with `define()`.
- * Namespaces from config get their policy: public, roles, members, token, webhook.
+ * Features add built-in namespaces (`conversation` from chat) with `define()`; the
+ * channels feature declares the namespaces of config (`declareNamespaces`), each with
+ * its policy: public, roles, members, token, webhook.
  */
 import type { Principal } from '../auth/principal.js';
 import { hasRole } from '../auth/principal.js';
-import type { ChannelNamespaceConfig } from '../config/schema.js';
 import { fail } from '../core/errors.js';
 import { type ChannelRef, parseChannel } from './channel-name.js';
+import type { ChannelNamespaceConfig } from './channels-config.js';
 
 export type ChannelAccess = 'subscribe' | 'publish' | 'history';
 
@@ -50,8 +51,9 @@ export class ChannelPolicy {
   private readonly builtins = new Map<string, NamespaceDefinition>();
   private readonly bareBuiltins = new Map<string, NamespaceDefinition>();
   private policies: PolicyImplementations = {};
+  private namespaces: Readonly<Record<string, ChannelNamespaceConfig>> = {};
 
-  constructor(private readonly namespaces: Readonly<Record<string, ChannelNamespaceConfig>>) {
+  constructor() {
     this.define('user', {
       authorize: async ({ principal, channel, access }) => {
         if (channel.id !== principal.userId) throw fail('FORBIDDEN', "Another user's channel");
@@ -73,6 +75,11 @@ export class ChannelPolicy {
     this.policies.roles = async (ns, { principal }) => {
       if (!hasRole(principal, ...(ns.roles ?? []))) throw fail('FORBIDDEN', `Requires role ${(ns.roles ?? []).join(' or ')}`);
     };
+  }
+
+  /** The namespaces declared in config (`channels`). */
+  declareNamespaces(namespaces: Readonly<Record<string, ChannelNamespaceConfig>>): void {
+    this.namespaces = namespaces;
   }
 
   /** A built-in namespace (`conversation`, …); config may not redefine it. */

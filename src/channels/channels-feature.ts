@@ -3,10 +3,12 @@
  * `unsubscribe` / `publish`, join/leave notices, offsets and history with gap-free
  * recovery, the server API, and the programmatic `publish()`.
  */
-import type { Feature } from '../core/context.js';
 import { fail } from '../core/errors.js';
+import { defineFeature } from '../core/feature.js';
 import { parseOrFail } from '../realtime/validation.js';
 import { parseChannel } from './channel-name.js';
+import { channelsConfig } from './channels-config.js';
+import { channelsMigrations } from './channels-migrations.js';
 import { registerChannelRoutes } from './channels-routes.js';
 import { publishBodySchema } from './channels-schemas.js';
 import { HistoryRepo } from './history-repo.js';
@@ -15,7 +17,7 @@ import { MembersRepo } from './members-repo.js';
 import { createPolicies } from './policies.js';
 import { Publisher, type PublishResult } from './publisher.js';
 import { RecoveryRegistry } from './recovery-registry.js';
-import { registerSubscriptions } from './subscriptions.js';
+import { announceRecoveredSocket, subscriptionEvents } from './subscriptions.js';
 
 declare module '../core/context.js' {
   interface ProvidedApi {
@@ -29,14 +31,17 @@ declare module '../core/context.js' {
   }
 }
 
-export const channelsFeature: Feature = {
+export const channelsFeature = defineFeature({
   name: 'channels',
-  register(ctx) {
+  config: channelsConfig,
+  migrations: channelsMigrations,
+  setup(ctx) {
     const members = new MembersRepo(ctx.store);
     const history = new HistoryRepo(ctx.store);
     const recovery = new RecoveryRegistry();
     const publisher = new Publisher(ctx, history, recovery);
 
+    ctx.channels.declareNamespaces(ctx.config.channels);
     ctx.channels.implementPolicies(createPolicies({ members, auth: ctx.auth, logger: ctx.logger }));
 
     // The server's own publish: no policy check (the caller is the app backend), but
@@ -48,10 +53,13 @@ export const channelsFeature: Feature = {
       if (!options) throw fail('NOT_FOUND', `No channel namespace "${ref.namespace ?? ref.name}"`);
       return publisher.publish({ channel: ref, options, event: body.event, data: body.data });
     };
-    ctx.provide('publish', publish);
 
-    registerSubscriptions(ctx, { history, publisher, recovery });
-    registerChannelRoutes(ctx, { members, history, publish });
-    ctx.lifecycle.add(createHistorySweeper(ctx.config.channels, history, ctx.logger));
+    return {
+      api: { publish },
+      events: subscriptionEvents(ctx, { history, publisher, recovery }),
+      onConnection: (socket) => announceRecoveredSocket(ctx, socket),
+      routes: (http) => registerChannelRoutes(http, ctx, { members, history, publish }),
+      services: [createHistorySweeper(ctx.config.channels, history, ctx.logger, ctx.config.history.sweepIntervalMs)],
+    };
   },
-};
+});

@@ -3,6 +3,7 @@
  * history, and POST /api/users/{id}/disconnect. Channel names appear literally in
  * paths (`/api/channels/trip:1/members/u1`).
  */
+import type { FastifyInstance } from 'fastify';
 import type { SwitchboardContext } from '../core/context.js';
 import { fail } from '../core/errors.js';
 import { requireServer, requireUserOrServer } from '../http/guards.js';
@@ -36,15 +37,15 @@ function membersChannel(ctx: SwitchboardContext, name: string): { channel: Chann
   return { channel, options };
 }
 
-export function registerChannelRoutes(ctx: SwitchboardContext, services: ChannelRoutesServices): void {
-  ctx.http.post('/api/publish', async (request) => {
+export function registerChannelRoutes(http: FastifyInstance, ctx: SwitchboardContext, services: ChannelRoutesServices): void {
+  http.post('/api/publish', async (request) => {
     await requireServer(ctx, request);
     const body = parseOrFail(publishBodySchema, request.body);
     const result = await services.publish(body.channel, body.event, body.data);
     return { ok: true, ...result };
   });
 
-  ctx.http.put('/api/channels/:channel/members/:userId', async (request, reply) => {
+  http.put('/api/channels/:channel/members/:userId', async (request, reply) => {
     await requireServer(ctx, request);
     const { channel: name, userId } = parseOrFail(memberParamsSchema, request.params);
     membersChannel(ctx, name);
@@ -52,7 +53,7 @@ export function registerChannelRoutes(ctx: SwitchboardContext, services: Channel
     return reply.code(added ? 201 : 200).send({ ok: true, channel: name, userId, added });
   });
 
-  ctx.http.delete('/api/channels/:channel/members/:userId', async (request) => {
+  http.delete('/api/channels/:channel/members/:userId', async (request) => {
     await requireServer(ctx, request);
     const { channel: name, userId } = parseOrFail(memberParamsSchema, request.params);
     const { options } = membersChannel(ctx, name);
@@ -64,7 +65,7 @@ export function registerChannelRoutes(ctx: SwitchboardContext, services: Channel
     return { ok: true, channel: name, userId, removed };
   });
 
-  ctx.http.get('/api/channels/:channel/history', async (request) => {
+  http.get('/api/channels/:channel/history', async (request) => {
     const caller = await requireUserOrServer(ctx, request);
     const { channel: name } = parseOrFail(historyParamsSchema, request.params);
     const query = parseOrFail(historyQuerySchema, request.query);
@@ -93,7 +94,7 @@ export function registerChannelRoutes(ctx: SwitchboardContext, services: Channel
     };
   });
 
-  ctx.http.post('/api/users/:id/disconnect', async (request) => {
+  http.post('/api/users/:id/disconnect', async (request) => {
     await requireServer(ctx, request);
     const { id } = parseOrFail(userParamsSchema, request.params);
     const room = userRoom(id);

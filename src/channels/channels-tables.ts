@@ -39,3 +39,7 @@ export interface ChannelsTables {
   channel_offsets: ChannelOffsetsTable;
   channel_publications: ChannelPublicationsTable;
 }
+
+declare module '../store/database.js' {
+  interface Database extends ChannelsTables {}
+}

@@ -6,19 +6,16 @@
  * the deletes are idempotent.
  */
 
-import type { ChannelNamespaceConfig } from '../config/schema.js';
 import type { Service } from '../core/lifecycle.js';
 import type { Logger } from '../core/logger.js';
+import type { ChannelNamespaceConfig } from './channels-config.js';
 import type { HistoryRepo } from './history-repo.js';
-
-/** @default 60 s between sweeps */
-export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
 
 export function createHistorySweeper(
   namespaces: Readonly<Record<string, ChannelNamespaceConfig>>,
   history: HistoryRepo,
   logger: Logger,
-  intervalMs = DEFAULT_SWEEP_INTERVAL_MS,
+  intervalMs: number,
 ): Service {
   const withTtl = Object.entries(namespaces).flatMap(([name, ns]) =>
     ns.history?.ttlSeconds === undefined ? [] : [{ name, ttlMs: ns.history.ttlSeconds * 1000 }],

@@ -9,8 +9,9 @@
  * them: the client sees the history, then live publications, in offset order, none
  * twice, and the broadcast of everyone else is not held up.
  */
-import type { SwitchboardSocket } from '../core/context.js';
+
 import type { Publication } from '../protocol/shapes.js';
+import type { SwitchboardSocket } from '../realtime/socket-types.js';
 
 export interface PendingRecovery {
   readonly channel: string;

@@ -9,6 +9,7 @@ import { fail } from '../core/errors.js';
 import { toIso } from '../core/ids.js';
 import type { SubscribeResult } from '../protocol/events.js';
 import type { Publication } from '../protocol/shapes.js';
+import { defineEvent, type EventHandlers } from '../realtime/event-router.js';
 import { userRoom } from '../realtime/rooms.js';
 import { parseChannel } from './channel-name.js';
 import type { ChannelOptions } from './channel-policy.js';
@@ -62,7 +63,21 @@ function watchDeparture(ctx: SwitchboardContext, socket: SwitchboardSocket): voi
   });
 }
 
-export function registerSubscriptions(ctx: SwitchboardContext, services: SubscriptionServices): void {
+/**
+ * A socket that comes back through connection-state recovery has its rooms again
+ * without subscribing: announce it where joinLeave is on, and watch it leave.
+ */
+export function announceRecoveredSocket(ctx: SwitchboardContext, socket: SwitchboardSocket): void {
+  if (!socket.recovered) return;
+  for (const room of socket.rooms) {
+    if (room === socket.id || !joinLeaveOf(ctx, room)) continue;
+    watchDeparture(ctx, socket);
+    announceJoin(ctx, socket, room);
+  }
+}
+
+/** The `subscribe`, `unsubscribe` and `publish` events. */
+export function subscriptionEvents(ctx: SwitchboardContext, services: SubscriptionServices): EventHandlers {
   const { history, publisher, recovery } = services;
 
   /**
@@ -96,7 +111,7 @@ export function registerSubscriptions(ctx: SwitchboardContext, services: Subscri
     }
   }
 
-  ctx.events.on('subscribe', {
+  const subscribe = defineEvent('subscribe', {
     schema: subscribeSchema,
     async handler({ channel: name, since, token }, socket): Promise<SubscribeResult> {
       const { options } = await ctx.channels.authorize(principalOf(socket), name, 'subscribe', token);
@@ -123,7 +138,7 @@ export function registerSubscriptions(ctx: SwitchboardContext, services: Subscri
     },
   });
 
-  ctx.events.on('unsubscribe', {
+  const unsubscribe = defineEvent('unsubscribe', {
     schema: unsubscribeSchema,
     async handler(name, socket) {
       if (name === userRoom(socket.data.userId)) throw fail('FORBIDDEN', 'A user channel cannot be left');
@@ -135,7 +150,7 @@ export function registerSubscriptions(ctx: SwitchboardContext, services: Subscri
     },
   });
 
-  ctx.events.on('publish', {
+  const publish = defineEvent('publish', {
     schema: clientPublishSchema,
     async handler({ channel: name, event, data }, socket) {
       const token = channelTokens.get(socket)?.get(name);
@@ -145,14 +160,5 @@ export function registerSubscriptions(ctx: SwitchboardContext, services: Subscri
     },
   });
 
-  // A socket that comes back through connection-state recovery has its rooms again
-  // without subscribing: announce it where joinLeave is on, and watch it leave.
-  ctx.onConnection((socket) => {
-    if (!socket.recovered) return;
-    for (const room of socket.rooms) {
-      if (room === socket.id || !joinLeaveOf(ctx, room)) continue;
-      watchDeparture(ctx, socket);
-      announceJoin(ctx, socket, room);
-    }
-  });
+  return [subscribe, unsubscribe, publish];
 }

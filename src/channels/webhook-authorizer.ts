@@ -6,10 +6,11 @@
  * per node, which is fine because it is only a cache (a node that has not asked yet
  * asks the backend, which stays the source of truth).
  */
-import type { ChannelNamespaceConfig } from '../config/schema.js';
+
 import { fail, SwitchboardError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { AccessRequest } from './channel-policy.js';
+import type { ChannelNamespaceConfig } from './channels-config.js';
 
 /** Entries kept at most; the oldest are dropped first (Map keeps insertion order). */
 const MAX_CACHE_ENTRIES = 10_000;

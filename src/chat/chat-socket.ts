@@ -3,6 +3,7 @@
  * per-user rate limit, exactly one ack). Handlers only translate socket → service.
  */
 import type { SwitchboardContext } from '../core/context.js';
+import { defineEvent, type EventHandlers } from '../realtime/event-router.js';
 import {
   conversationIdSchema,
   conversationRefSchema,
@@ -24,74 +25,77 @@ function typingRule(ctx: SwitchboardContext, event: string): string | undefined 
   return ctx.config.rateLimits['typing:*'] ? 'typing:*' : undefined;
 }
 
-export function registerChatEvents(ctx: SwitchboardContext, chat: ChatServices): void {
-  ctx.events.on('message:send', {
-    schema: messageSendSchema,
-    handler: async (payload, socket) => ({ message: (await chat.messages.send(principalOf(socket), payload)).message }),
-  });
+/** The chat's client→server events. */
+export function chatEvents(ctx: SwitchboardContext, chat: ChatServices): EventHandlers {
+  return [
+    defineEvent('message:send', {
+      schema: messageSendSchema,
+      handler: async (payload, socket) => ({ message: (await chat.messages.send(principalOf(socket), payload)).message }),
+    }),
 
-  ctx.events.on('message:edit', {
-    schema: messageEditSchema,
-    handler: async ({ messageId, content }, socket) => ({ message: await chat.messages.edit(principalOf(socket), messageId, content) }),
-  });
+    defineEvent('message:edit', {
+      schema: messageEditSchema,
+      handler: async ({ messageId, content }, socket) => ({ message: await chat.messages.edit(principalOf(socket), messageId, content) }),
+    }),
 
-  ctx.events.on('message:delete', {
-    schema: messageIdSchema,
-    handler: ({ messageId }, socket) => chat.messages.delete(principalOf(socket), messageId),
-  });
+    defineEvent('message:delete', {
+      schema: messageIdSchema,
+      handler: ({ messageId }, socket) => chat.messages.delete(principalOf(socket), messageId),
+    }),
 
-  ctx.events.on('message:delivered', {
-    schema: messageIdSchema,
-    handler: async ({ messageId }, socket) => {
-      await chat.messages.delivered(principalOf(socket), messageId);
-    },
-  });
+    defineEvent('message:delivered', {
+      schema: messageIdSchema,
+      handler: async ({ messageId }, socket) => {
+        await chat.messages.delivered(principalOf(socket), messageId);
+      },
+    }),
 
-  ctx.events.on('message:read', {
-    schema: messageReadSchema,
-    handler: ({ conversationId, messageId }, socket) => chat.messages.read(principalOf(socket), conversationId, messageId),
-  });
+    defineEvent('message:read', {
+      schema: messageReadSchema,
+      handler: ({ conversationId, messageId }, socket) => chat.messages.read(principalOf(socket), conversationId, messageId),
+    }),
 
-  ctx.events.on('typing:start', {
-    schema: conversationIdSchema,
-    rateLimit: typingRule(ctx, 'typing:start'),
-    handler: async ({ conversationId }, socket) => {
-      await chat.typing.start(principalOf(socket), socket.id, conversationId);
-    },
-  });
+    defineEvent('typing:start', {
+      schema: conversationIdSchema,
+      rateLimit: typingRule(ctx, 'typing:start'),
+      handler: async ({ conversationId }, socket) => {
+        await chat.typing.start(principalOf(socket), socket.id, conversationId);
+      },
+    }),
 
-  ctx.events.on('typing:stop', {
-    schema: conversationIdSchema,
-    rateLimit: typingRule(ctx, 'typing:stop'),
-    handler: async ({ conversationId }, socket) => {
-      await chat.typing.stop(principalOf(socket), socket.id, conversationId);
-    },
-  });
+    defineEvent('typing:stop', {
+      schema: conversationIdSchema,
+      rateLimit: typingRule(ctx, 'typing:stop'),
+      handler: async ({ conversationId }, socket) => {
+        await chat.typing.stop(principalOf(socket), socket.id, conversationId);
+      },
+    }),
 
-  // "Currently viewing": the conversation's own room, members only.
-  ctx.events.on('conversation:join', {
-    schema: conversationRefSchema,
-    handler: async (conversationId, socket) => {
-      await requireMember(ctx, principalOf(socket), conversationId);
-      await socket.join(conversationChannel(conversationId));
-      return { conversationId };
-    },
-  });
+    // "Currently viewing": the conversation's own room, members only.
+    defineEvent('conversation:join', {
+      schema: conversationRefSchema,
+      handler: async (conversationId, socket) => {
+        await requireMember(ctx, principalOf(socket), conversationId);
+        await socket.join(conversationChannel(conversationId));
+        return { conversationId };
+      },
+    }),
 
-  ctx.events.on('conversation:leave', {
-    schema: conversationRefSchema,
-    handler: async (conversationId, socket) => {
-      await requireMember(ctx, principalOf(socket), conversationId);
-      await socket.leave(conversationChannel(conversationId));
-      return { conversationId };
-    },
-  });
+    defineEvent('conversation:leave', {
+      schema: conversationRefSchema,
+      handler: async (conversationId, socket) => {
+        await requireMember(ctx, principalOf(socket), conversationId);
+        await socket.leave(conversationChannel(conversationId));
+        return { conversationId };
+      },
+    }),
 
-  ctx.events.on('user:status', {
-    schema: userStatusSchema,
-    handler: async (status, socket) => {
-      await chat.presence.statusChanged(socket.data.userId, status);
-      return { status };
-    },
-  });
+    defineEvent('user:status', {
+      schema: userStatusSchema,
+      handler: async (status, socket) => {
+        await chat.presence.statusChanged(socket.data.userId, status);
+        return { status };
+      },
+    }),
+  ];
 }

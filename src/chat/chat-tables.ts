@@ -60,3 +60,7 @@ export interface ChatTables {
   messages: MessagesTable;
   message_deliveries: MessageDeliveriesTable;
 }
+
+declare module '../store/database.js' {
+  interface Database extends ChatTables {}
+}

@@ -1,7 +1,7 @@
 /** The CLI's config: file + environment + flags, with the dev secret filled in outside production. */
 import { dataDir, loadOrCreateDevSecret, needsDevSecret } from '../auth/dev-secret.js';
-import { loadConfig } from '../config/load.js';
 import type { SwitchboardConfig, SwitchboardConfigInput } from '../config/schema.js';
+import { loadConfig } from '../features.js';
 
 export interface CliConfig {
   config: Readonly<SwitchboardConfig>;

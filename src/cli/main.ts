@@ -6,6 +6,7 @@ import { signToken } from '../auth/sign-token.js';
 import { ConfigError } from '../config/load.js';
 import { configReferenceMarkdown } from '../config/reference.js';
 import { VERSION } from '../core/version.js';
+import { configSchema, migrationsFor } from '../features.js';
 import { startServer } from '../server.js';
 import { createStore } from '../store/create-store.js';
 import { startupBanner } from './banner.js';
@@ -83,9 +84,9 @@ program
   .action(async (flags: { config?: string }) => {
     try {
       const { config } = loadCliConfig(flags);
-      const store = createStore(config.database.url);
+      const store = createStore(config.database.url, { poolSize: 1 });
       try {
-        const applied = await store.migrate();
+        const applied = await store.migrate(migrationsFor());
         process.stdout.write(applied.length > 0 ? `applied: ${applied.join(', ')}\n` : 'store is up to date\n');
       } finally {
         await store.close();
@@ -115,7 +116,7 @@ configCommand
   .command('reference')
   .description('Print the configuration reference (Markdown) generated from the schema')
   .action(() => {
-    process.stdout.write(configReferenceMarkdown());
+    process.stdout.write(configReferenceMarkdown(configSchema));
   });
 
 await program.parseAsync(process.argv);

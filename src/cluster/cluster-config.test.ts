@@ -1,6 +1,6 @@
 /** The `redis` config keys: defaults, the env variable and the heartbeat/timeout check. */
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../config/load.js';
+import { loadConfig } from '../features.js';
 
 describe('redis config', () => {
   it('defaults to one node with the switchboard: prefix and a 5 s / 20 s heartbeat', () => {

@@ -6,18 +6,13 @@
  */
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { SwitchboardConfig } from '../config/schema.js';
-import type { SwitchboardServer } from '../core/context.js';
+import type { ClusterStatus } from '../core/context.js';
 import type { Logger } from '../core/logger.js';
 import type { RateLimiter } from '../rate-limit/rate-limiter.js';
+import type { SwitchboardServer } from '../realtime/socket-types.js';
 import { createRedisClients, type RedisClients, redactRedisUrl } from './redis-connection.js';
 import { createRedisPresence, type RedisPresence } from './redis-presence.js';
 import { createRedisRateLimiter } from './redis-rate-limiter.js';
-
-/** What the rest of the server may ask of the scale-out backend (`ctx.cluster`). */
-export interface ClusterStatus {
-  /** Resolves when the backend answers (Redis PING); used by /ready. */
-  ping(): Promise<void>;
-}
 
 export interface RedisCluster extends ClusterStatus {
   readonly clients: RedisClients;

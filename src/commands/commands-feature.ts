@@ -4,11 +4,17 @@
  * with the same data in the ack.
  */
 import { z } from 'zod';
-import type { Feature, SwitchboardContext, SwitchboardSocket } from '../core/context.js';
+import type { SwitchboardContext, SwitchboardSocket } from '../core/context.js';
+import { defineFeature } from '../core/feature.js';
 import { isoNow } from '../core/ids.js';
 import { VERSION } from '../core/version.js';
+import type { ServerToClientEvents } from '../protocol/events.js';
+import { defineEvent } from '../realtime/event-router.js';
 
 const anyPayload = z.unknown();
+
+/** The reply events of the commands, each named after the event that asks for it. */
+type ReplyEvent = 'pong' | 'status_response' | 'info_response' | 'echo_response' | 'message_received';
 
 function roomsOf(socket: SwitchboardSocket): string[] {
   // A socket's own id is a room internally; it is not one the client joined.
@@ -29,69 +35,66 @@ function features(ctx: SwitchboardContext): Record<string, boolean> {
   };
 }
 
-export const commandsFeature: Feature = {
+export const commandsFeature = defineFeature({
   name: 'commands',
-  register(ctx) {
-    const reply = <T>(
-      socket: SwitchboardSocket,
-      event: 'pong' | 'status_response' | 'info_response' | 'echo_response' | 'message_received',
-      payload: T,
-    ): T => {
+  setup(ctx) {
+    /** Emits the reply event and returns the same payload for the ack. */
+    const reply = <E extends ReplyEvent>(socket: SwitchboardSocket, event: E, payload: Parameters<ServerToClientEvents[E]>[0]) => {
       ctx.emitter.counted(event);
-      // biome-ignore lint/suspicious/noExplicitAny: each caller passes its event's payload
-      (socket.emit as any)(event, payload);
+      const emit = socket.emit as (event: E, payload: Parameters<ServerToClientEvents[E]>[0]) => boolean;
+      emit.call(socket, event, payload);
       return payload;
     };
 
-    ctx.events.on('ping', { schema: anyPayload, handler: (_p, socket) => reply(socket, 'pong', { timestamp: isoNow() }) });
-
-    ctx.events.on('status', {
-      schema: anyPayload,
-      handler: (_p, socket) =>
-        reply(socket, 'status_response', {
-          server: { name: ctx.config.name, version: VERSION, status: 'running', timestamp: isoNow() },
-          connection: { socketId: socket.id, userId: socket.data.userId, isLoggedIn: socket.data.isLoggedIn, rooms: roomsOf(socket) },
+    return {
+      events: [
+        defineEvent('ping', { schema: anyPayload, handler: (_p, socket) => reply(socket, 'pong', { timestamp: isoNow() }) }),
+        defineEvent('status', {
+          schema: anyPayload,
+          handler: (_p, socket) =>
+            reply(socket, 'status_response', {
+              server: { name: ctx.config.name, version: VERSION, status: 'running', timestamp: isoNow() },
+              connection: { socketId: socket.id, userId: socket.data.userId, isLoggedIn: socket.data.isLoggedIn, rooms: roomsOf(socket) },
+            }),
         }),
-    });
-
-    ctx.events.on('info', {
-      schema: anyPayload,
-      async handler(_p, socket) {
-        const counts = await ctx.presence.counts();
-        return reply(socket, 'info_response', {
-          server: {
-            name: ctx.config.name,
-            version: VERSION,
-            description: 'Real-time server: authenticated Socket.IO, channels, notifications, chat and presence',
-            features: features(ctx),
+        defineEvent('info', {
+          schema: anyPayload,
+          async handler(_p, socket) {
+            const counts = await ctx.presence.counts();
+            return reply(socket, 'info_response', {
+              server: {
+                name: ctx.config.name,
+                version: VERSION,
+                description: 'Real-time server: authenticated Socket.IO, channels, notifications, chat and presence',
+                features: features(ctx),
+              },
+              websocket: {
+                connected: socket.connected,
+                transport: socket.conn.transport.name,
+                protocol: socket.conn.protocol,
+                activeConnections: counts.connections,
+              },
+              session: { authenticated: socket.data.isLoggedIn, userId: socket.data.userId },
+              timestamp: isoNow(),
+            });
           },
-          websocket: {
-            connected: socket.connected,
-            transport: socket.conn.transport.name,
-            protocol: socket.conn.protocol,
-            activeConnections: counts.connections,
-          },
-          session: { authenticated: socket.data.isLoggedIn, userId: socket.data.userId },
-          timestamp: isoNow(),
-        });
-      },
-    });
-
-    ctx.events.on('echo', {
-      schema: anyPayload,
-      handler: (received, socket) =>
-        reply(socket, 'echo_response', { received: received ?? null, timestamp: isoNow(), socketId: socket.id }),
-    });
-
-    ctx.events.on('message', {
-      schema: anyPayload,
-      handler: (data, socket) =>
-        reply(socket, 'message_received', {
-          success: true,
-          message: 'Message received successfully',
-          data: data ?? null,
-          timestamp: isoNow(),
         }),
-    });
+        defineEvent('echo', {
+          schema: anyPayload,
+          handler: (received, socket) =>
+            reply(socket, 'echo_response', { received: received ?? null, timestamp: isoNow(), socketId: socket.id }),
+        }),
+        defineEvent('message', {
+          schema: anyPayload,
+          handler: (data, socket) =>
+            reply(socket, 'message_received', {
+              success: true,
+              message: 'Message received successfully',
+              data: data ?? null,
+              timestamp: isoNow(),
+            }),
+        }),
+      ],
+    };
   },
-};
+});

@@ -1,21 +1,13 @@
 /**
  * Loads config once at start: file (SWITCHBOARD_CONFIG, JSON) then environment on
- * top, validated by the schema; every problem is listed with its key, and the result
- * is frozen so no module can change it later.
+ * top, validated by the composed schema; every problem is listed with its key, and
+ * the result is frozen so no module can change it later. The schema is a parameter:
+ * src/features.ts binds it to the built-in features (`loadConfig`).
  */
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
-import {
-  CONFIG_FILE_VARIABLE,
-  configSchema,
-  ENV_VARIABLES,
-  type EnvVariable,
-  type SwitchboardConfig,
-  type SwitchboardConfigInput,
-} from './schema.js';
-
-/** The default `default` rate limit: 10 events/s per user, as the chat seed has it. */
-export const DEFAULT_RATE_LIMIT = { points: 10, perSeconds: 1 };
+import { type EnvVariable, envVariables } from './env.js';
+import { CONFIG_FILE_VARIABLE, type ConfigSchema, type SwitchboardConfig, type SwitchboardConfigInput } from './schema.js';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -40,6 +32,11 @@ function parseEnvValue(variable: EnvVariable, raw: string): unknown {
       if (!Number.isInteger(value)) throw new ConfigError([`${variable.name}: expected a whole number, got "${raw}"`]);
       return value;
     }
+    case 'number': {
+      const value = Number(raw);
+      if (!Number.isFinite(value)) throw new ConfigError([`${variable.name}: expected a number, got "${raw}"`]);
+      return value;
+    }
     case 'list':
       return raw
         .split(',')
@@ -50,6 +47,7 @@ function parseEnvValue(variable: EnvVariable, raw: string): unknown {
       if (/^(0|false|no|off)$/i.test(raw)) return false;
       throw new ConfigError([`${variable.name}: expected true or false, got "${raw}"`]);
     default:
+      if (variable.values && variable.fallback !== undefined && !variable.values.includes(raw)) return variable.fallback;
       return raw;
   }
 }
@@ -105,27 +103,20 @@ function formatIssues(error: z.ZodError): string[] {
   });
 }
 
-/** Checks that only make sense on the whole config. */
-function crossChecks(config: SwitchboardConfig): string[] {
-  const problems: string[] = [];
-  const keySources = [config.auth.jwtSecret, config.auth.jwtPublicKey, config.auth.jwksUrl].filter(Boolean);
-  if (config.auth.jwtPublicKey && config.auth.jwksUrl) {
-    problems.push('auth: set jwtPublicKey or jwksUrl, not both');
+/** Environment variables per schema, read off its metadata once. */
+const envCache = new WeakMap<ConfigSchema, EnvVariable[]>();
+
+function envOf(schema: ConfigSchema): EnvVariable[] {
+  let variables = envCache.get(schema);
+  if (!variables) {
+    variables = envVariables(schema);
+    envCache.set(schema, variables);
   }
-  if (config.env === 'production') {
-    if (keySources.length === 0) {
-      problems.push('auth.jwtSecret: production needs a real secret, public key or JWKS URL (SWITCHBOARD_JWT_SECRET, …)');
-    }
-    const origins = config.cors.origins;
-    if (!origins || origins.length === 0 || origins.includes('*')) {
-      problems.push('cors.origins: production needs explicit origins (SWITCHBOARD_CORS_ORIGINS), not *');
-    }
-  }
-  return problems;
+  return variables;
 }
 
-/** Builds the final, frozen config or throws ConfigError listing every problem. */
-export function loadConfig(options: LoadConfigOptions = {}): Readonly<SwitchboardConfig> {
+/** Builds the final, frozen config from `schema` or throws ConfigError listing every problem. */
+export function loadConfigWith(schema: ConfigSchema, options: LoadConfigOptions = {}): Readonly<SwitchboardConfig> {
   const env = options.env ?? process.env;
   const problems: string[] = [];
   let raw: Record<string, unknown> = {};
@@ -134,11 +125,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<Switchboar
   if (file) raw = readConfigFile(file);
 
   const fromEnv: Record<string, unknown> = {};
-  for (const variable of ENV_VARIABLES) {
+  for (const variable of envOf(schema)) {
     const value = env[variable.name];
     if (value === undefined || value === '') continue;
-    // NODE_ENV values other than the three modes (e.g. "staging") are treated as development.
-    if (variable.name === 'NODE_ENV' && !['development', 'production', 'test'].includes(value)) continue;
     try {
       setPath(fromEnv, variable.path, parseEnvValue(variable, value));
     } catch (err) {
@@ -148,18 +137,10 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<Switchboar
   raw = mergeConfig(raw, fromEnv);
   if (options.overrides) raw = mergeConfig(raw, options.overrides as Record<string, unknown>);
 
-  const parsed = configSchema.safeParse(raw);
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) problems.push(...formatIssues(parsed.error));
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
-
-  const config = parsed.data;
-  config.rateLimits = { default: DEFAULT_RATE_LIMIT, ...config.rateLimits };
-  if (!config.cors.origins && config.env !== 'production') config.cors.origins = ['*'];
-  if (config.testEndpoints === undefined) config.testEndpoints = config.env !== 'production';
-
-  const cross = crossChecks(config);
-  if (cross.length > 0) throw new ConfigError(cross);
-  return deepFreeze(config);
+  return deepFreeze(parsed.data);
 }
 
 function deepFreeze<T>(value: T): T {

@@ -1,26 +1,28 @@
 /**
- * The context every feature registers with (STYLE.md #4): `register(ctx)` is the one
- * plugin signature, and `ctx` carries the shared services. Features never import each
- * other's internals; what they share goes through here.
+ * The context every feature is set up with (STYLE.md #4): `setup(ctx)` is the one
+ * plugin signature (src/core/feature.ts), and `ctx` carries the shared core services.
+ * Features never import each other's internals; what they share goes through here.
  */
-import type { FastifyInstance } from 'fastify';
-import type { Server, Socket } from 'socket.io';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { ChannelPolicy } from '../channels/channel-policy.js';
-import type { ClusterStatus } from '../cluster/redis-cluster.js';
 import type { SwitchboardConfig } from '../config/schema.js';
 import type { Metrics } from '../monitoring/metrics.js';
 import type { PresenceStore } from '../presence/presence-store.js';
-import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from '../protocol/events.js';
 import type { RateLimiter } from '../rate-limit/rate-limiter.js';
 import type { Emitter } from '../realtime/emitter.js';
 import type { EventRouter } from '../realtime/event-router.js';
+import type { SwitchboardServer, SwitchboardSocket } from '../realtime/socket-types.js';
 import type { Store } from '../store/store.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { Logger } from './logger.js';
 
-export type SwitchboardServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
-export type SwitchboardSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type { SwitchboardServer, SwitchboardSocket };
+
+/** What the rest of the server may ask of the scale-out backend (`ctx.cluster`). */
+export interface ClusterStatus {
+  /** Resolves when the backend answers (Redis PING); used by /ready. */
+  ping(): Promise<void>;
+}
 
 /**
  * What the PresenceStore decided about a connection, atomically across nodes:
@@ -53,15 +55,13 @@ export interface SwitchboardContext {
   readonly logger: Logger;
   readonly store: Store;
   readonly io: SwitchboardServer;
-  /** Fastify instance for HTTP routes (same port as Socket.IO). */
-  readonly http: FastifyInstance;
   readonly metrics: Metrics;
   readonly presence: PresenceStore;
   readonly rateLimiter: RateLimiter;
   readonly auth: Authenticator;
   /** The one channel-policy module: every join, publish and history read asks it. */
   readonly channels: ChannelPolicy;
-  /** Registers validated, rate-limited socket event handlers. */
+  /** The socket event router (features hand it their handlers through `FeatureParts.events`). */
   readonly events: EventRouter;
   /** Emits to users, rooms and everyone, counting events out. */
   readonly emitter: Emitter;
@@ -72,18 +72,8 @@ export interface SwitchboardContext {
   readonly nodeId: string;
   /** Process start, for uptime. */
   readonly startedAt: number;
-  onConnection(hook: ConnectionHook): void;
-  onDisconnect(hook: DisconnectHook): void;
-  addConnectedFields(provider: ConnectedFieldsProvider): void;
-  /** Adds a named check to GET /ready, next to the store and adapter checks. */
-  addReadinessCheck(name: string, check: ReadinessCheck): void;
-  /** The checks features added, by name (read by the monitoring feature). */
+  /** The readiness checks features added, by name (read by GET /ready). */
   readonly readinessChecks: ReadonlyMap<string, ReadinessCheck>;
-  /**
-   * Features offer programmatic API methods (`publish`, `notify`, …) here; the
-   * library's return value and the HTTP server API call the same functions.
-   */
-  provide<K extends keyof ProvidedApi>(name: K, fn: ProvidedApi[K]): void;
   /** A method another feature provided, or throws if that feature is not registered. */
   use<K extends keyof ProvidedApi>(name: K): ProvidedApi[K];
 }
@@ -94,9 +84,3 @@ export interface SwitchboardContext {
  */
 // biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging
 export interface ProvidedApi {}
-
-/** A feature: one folder, one `register`. */
-export interface Feature {
-  readonly name: string;
-  register(ctx: SwitchboardContext): void | Promise<void>;
-}

@@ -25,21 +25,29 @@ export class Lifecycle {
       void Promise.resolve(service.start()).catch((err) => this.logger.error({ err, service: service.name }, 'service failed to start'));
   }
 
+  /**
+   * Starts services in order of registration. When one fails, those already started
+   * are stopped in reverse and the error names the service that failed.
+   */
   async start(): Promise<void> {
     this.started = true;
-    for (const service of this.services) await service.start();
+    const running: Service[] = [];
+    for (const service of this.services) {
+      try {
+        await service.start();
+      } catch (error) {
+        this.started = false;
+        await stopAll(running, this.logger);
+        throw new Error(`service "${service.name}" failed to start: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+      }
+      running.push(service);
+    }
   }
 
   /** Stops services in reverse order of registration; one failure does not stop the others. */
   async stop(): Promise<void> {
     this.started = false;
-    for (const service of [...this.services].reverse()) {
-      try {
-        await service.stop();
-      } catch (err) {
-        this.logger.error({ err, service: service.name }, 'service failed to stop');
-      }
-    }
+    await stopAll(this.services, this.logger);
   }
 
   /** Wraps a unit of work so shutdown can wait for it. */
@@ -72,5 +80,15 @@ export class Lifecycle {
         resolve(true);
       });
     });
+  }
+}
+
+async function stopAll(services: readonly Service[], logger: Logger): Promise<void> {
+  for (const service of [...services].reverse()) {
+    try {
+      await service.stop();
+    } catch (err) {
+      logger.error({ err, service: service.name }, 'service failed to stop');
+    }
   }
 }

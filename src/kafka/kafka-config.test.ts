@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startTestServer } from '../../test/support/server.js';
-import { loadConfig } from '../config/load.js';
 import { fail } from '../core/errors.js';
+import { loadConfig } from '../features.js';
 import { isPermanentFailure, UnroutableRecordError } from './record-router.js';
 
 describe('kafka config', () => {

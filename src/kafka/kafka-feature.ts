@@ -5,16 +5,17 @@
  * check and /metrics a records counter. Off (nothing registered) otherwise.
  */
 import { Counter } from 'prom-client';
-import type { Feature } from '../core/context.js';
+import { defineFeature } from '../core/feature.js';
 import { KafkaBridge } from './kafka-bridge.js';
 import { createKafkaClient } from './kafka-client.js';
-import { kafkaEnabled } from './kafka-config.js';
+import { kafkaConfig, kafkaEnabled } from './kafka-config.js';
 
-export const kafkaFeature: Feature = {
+export const kafkaFeature = defineFeature({
   name: 'kafka',
-  register(ctx) {
+  config: kafkaConfig,
+  setup(ctx) {
     const config = ctx.config.kafka;
-    if (!kafkaEnabled(config)) return;
+    if (!kafkaEnabled(config)) return undefined;
 
     const records = new Counter({
       name: 'switchboard_kafka_records_total',
@@ -30,7 +31,6 @@ export const kafkaFeature: Feature = {
       dispatchers: () => ({ notify: ctx.use('notify'), publish: ctx.use('publish'), broadcast: ctx.use('broadcast') }),
       records,
     });
-    ctx.lifecycle.add(bridge);
-    ctx.addReadinessCheck('kafka', () => bridge.ready());
+    return { services: [bridge], readiness: { kafka: () => bridge.ready() } };
   },
-};
+});

@@ -2,11 +2,35 @@
  * Health, readiness, metrics and the status/stats routes of the seeds.
  */
 
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { Feature, SwitchboardContext } from '../core/context.js';
+import type { SwitchboardContext } from '../core/context.js';
+import { defineFeature } from '../core/feature.js';
 import { requireServer, requireUser, requireUserOrServer } from '../http/guards.js';
 import { userRoom } from '../realtime/rooms.js';
 import { parseOrFail } from '../realtime/validation.js';
+import { monitoringConfig } from './monitoring-config.js';
+
+/** What `stats()` and GET /api/stats answer. */
+export interface SwitchboardStats {
+  connections: number;
+  users: number;
+  rooms: { count: number; list: Array<{ room: string; members: number }> };
+  /** Nodes sharing the adapter (1 on a single node). */
+  nodes: number;
+  eventsPerSecond: number;
+  errorsByCode: Record<string, number>;
+  uptimeSeconds: number;
+  nodeId: string;
+  memory: { rssBytes: number };
+}
+
+declare module '../core/context.js' {
+  interface ProvidedApi {
+    /** Connections, users, rooms and nodes cluster-wide; events/s, errors, uptime of this node. */
+    stats(): Promise<SwitchboardStats>;
+  }
+}
 
 /**
  * Rooms with member counts, without each socket's private id room. On a single node
@@ -40,7 +64,7 @@ async function check(probe: () => Promise<void> | void): Promise<{ ok: boolean; 
  * Connections, users, rooms and `nodes` are cluster-wide (presence store, adapter);
  * events/s, errors by code, uptime and memory are this node's (`nodeId`).
  */
-export async function statsSnapshot(ctx: SwitchboardContext) {
+export async function statsSnapshot(ctx: SwitchboardContext): Promise<SwitchboardStats> {
   const counts = await ctx.presence.counts();
   const rooms = await roomCounts(ctx);
   return {
@@ -58,80 +82,86 @@ export async function statsSnapshot(ctx: SwitchboardContext) {
 
 const presenceQuery = z.object({ userIds: z.string().min(1, 'userIds is required') });
 
-export const monitoringFeature: Feature = {
+function monitoringRoutes(http: FastifyInstance, ctx: SwitchboardContext): void {
+  http.get('/health', async () => ({ ok: true, status: 'ok', uptimeSeconds: Math.round((Date.now() - ctx.startedAt) / 1000) }));
+
+  http.get('/ready', async (_request, reply) => {
+    const cluster = ctx.cluster;
+    const checks: Record<string, { ok: boolean; error?: string }> = {
+      store: await check(() => ctx.store.ping()),
+      // The Socket.IO adapter: in memory on a single node, Redis in a cluster.
+      adapter: cluster ? await check(() => cluster.ping()) : { ok: true },
+    };
+    // Checks of features with backing services of their own (`kafka` when the bridge is on).
+    for (const [name, probe] of ctx.readinessChecks) checks[name] = await check(probe);
+    const ok = Object.values(checks).every((c) => c.ok);
+    return reply.code(ok ? 200 : 503).send(ok ? { ok, checks } : { ok, checks, error: { code: 'UNAVAILABLE', message: 'Not ready' } });
+  });
+
+  http.get('/metrics', async (request, reply) => {
+    if (ctx.config.metrics.requireKey) await requireServer(ctx, request, ['admin', 'monitor']);
+    return reply.header('content-type', ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
+  });
+
+  http.get('/api/status', async () => {
+    const counts = await ctx.presence.counts();
+    return {
+      ok: true,
+      socketio: { ready: true, connectedUsers: counts.users, totalConnections: counts.connections, endpoint: ctx.config.socket.path },
+      events: ctx.events.events,
+      rooms: [
+        'user:{userId}',
+        'notifications',
+        'kafka-events',
+        'conversation:{conversationId}',
+        ...Object.keys(ctx.config.channels).map((ns) => `${ns}:{id}`),
+      ],
+      message: 'Socket.IO is running and accepting connections',
+    };
+  });
+
+  http.get('/api/me/connections', async (request) => {
+    const principal = await requireUser(ctx, request);
+    const sockets = await ctx.presence.getUserSockets(principal.userId);
+    const counts = await ctx.presence.counts();
+    return {
+      ok: true,
+      you: { userId: principal.userId, connected: sockets.length > 0, connections: sockets.length, room: userRoom(principal.userId) },
+      server: { connectedUsers: counts.users, totalConnections: counts.connections },
+    };
+  });
+
+  http.get('/api/stats', async (request) => {
+    await requireServer(ctx, request);
+    return { ok: true, ...(await statsSnapshot(ctx)) };
+  });
+
+  http.get('/api/rooms', async (request) => {
+    await requireServer(ctx, request);
+    const rooms = await roomCounts(ctx);
+    return { ok: true, count: rooms.length, rooms };
+  });
+
+  http.get('/api/presence', async (request) => {
+    await requireUserOrServer(ctx, request);
+    const { userIds } = parseOrFail(presenceQuery, request.query);
+    const ids = [
+      ...new Set(
+        userIds
+          .split(',')
+          .map((id) => id.trim())
+          .filter(Boolean),
+      ),
+    ].slice(0, 1000);
+    return { ok: true, presence: await ctx.presence.get(ids) };
+  });
+}
+
+export const monitoringFeature = defineFeature({
   name: 'monitoring',
-  register(ctx) {
-    ctx.http.get('/health', async () => ({ ok: true, status: 'ok', uptimeSeconds: Math.round((Date.now() - ctx.startedAt) / 1000) }));
-
-    ctx.http.get('/ready', async (_request, reply) => {
-      const cluster = ctx.cluster;
-      const checks: Record<string, { ok: boolean; error?: string }> = {
-        store: await check(() => ctx.store.ping()),
-        // The Socket.IO adapter: in memory on a single node, Redis in a cluster.
-        adapter: cluster ? await check(() => cluster.ping()) : { ok: true },
-      };
-      // Checks of features with backing services of their own (`kafka` when the bridge is on).
-      for (const [name, probe] of ctx.readinessChecks) checks[name] = await check(probe);
-      const ok = Object.values(checks).every((c) => c.ok);
-      return reply.code(ok ? 200 : 503).send(ok ? { ok, checks } : { ok, checks, error: { code: 'UNAVAILABLE', message: 'Not ready' } });
-    });
-
-    ctx.http.get('/metrics', async (request, reply) => {
-      if (ctx.config.metrics.requireKey) await requireServer(ctx, request, ['admin', 'monitor']);
-      return reply.header('content-type', ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
-    });
-
-    ctx.http.get('/api/status', async () => {
-      const counts = await ctx.presence.counts();
-      return {
-        ok: true,
-        socketio: { ready: true, connectedUsers: counts.users, totalConnections: counts.connections, endpoint: ctx.config.socket.path },
-        events: ctx.events.events,
-        rooms: [
-          'user:{userId}',
-          'notifications',
-          'kafka-events',
-          'conversation:{conversationId}',
-          ...Object.keys(ctx.config.channels).map((ns) => `${ns}:{id}`),
-        ],
-        message: 'Socket.IO is running and accepting connections',
-      };
-    });
-
-    ctx.http.get('/api/me/connections', async (request) => {
-      const principal = await requireUser(ctx, request);
-      const sockets = await ctx.presence.getUserSockets(principal.userId);
-      const counts = await ctx.presence.counts();
-      return {
-        ok: true,
-        you: { userId: principal.userId, connected: sockets.length > 0, connections: sockets.length, room: userRoom(principal.userId) },
-        server: { connectedUsers: counts.users, totalConnections: counts.connections },
-      };
-    });
-
-    ctx.http.get('/api/stats', async (request) => {
-      await requireServer(ctx, request);
-      return { ok: true, ...(await statsSnapshot(ctx)) };
-    });
-
-    ctx.http.get('/api/rooms', async (request) => {
-      await requireServer(ctx, request);
-      const rooms = await roomCounts(ctx);
-      return { ok: true, count: rooms.length, rooms };
-    });
-
-    ctx.http.get('/api/presence', async (request) => {
-      await requireUserOrServer(ctx, request);
-      const { userIds } = parseOrFail(presenceQuery, request.query);
-      const ids = [
-        ...new Set(
-          userIds
-            .split(',')
-            .map((id) => id.trim())
-            .filter(Boolean),
-        ),
-      ].slice(0, 1000);
-      return { ok: true, presence: await ctx.presence.get(ids) };
-    });
-  },
-};
+  config: monitoringConfig,
+  setup: (ctx) => ({
+    api: { stats: () => statsSnapshot(ctx) },
+    routes: (http) => monitoringRoutes(http, ctx),
+  }),
+});

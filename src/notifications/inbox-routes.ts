@@ -3,58 +3,64 @@
  * `notification:delete`). Both call the same `Inbox`, so the echo to the user's
  * other devices is identical whichever way the change came in.
  */
+import type { FastifyInstance } from 'fastify';
 import type { SwitchboardContext } from '../core/context.js';
 import { requireUser } from '../http/guards.js';
+import { defineEvent, type EventHandlers } from '../realtime/event-router.js';
 import { parseOrFail } from '../realtime/validation.js';
 import type { Inbox } from './inbox.js';
 import { toNotification } from './notification-content.js';
 import type { NotificationsRepo } from './notifications-repo.js';
 import { deleteEventSchema, idParamsSchema, listQuerySchema, readEventSchema } from './notifications-schemas.js';
 
-/** Registers GET/POST/DELETE /api/notifications… and the two socket events. */
-export function registerInbox(ctx: SwitchboardContext, repo: NotificationsRepo, inbox: Inbox): void {
-  ctx.http.get('/api/notifications', async (request) => {
+/** GET/POST/DELETE /api/notifications…. */
+export function inboxRoutes(http: FastifyInstance, ctx: SwitchboardContext, repo: NotificationsRepo, inbox: Inbox): void {
+  http.get('/api/notifications', async (request) => {
     const { userId } = await requireUser(ctx, request);
     const query = parseOrFail(listQuerySchema, request.query);
     const page = await repo.list(userId, { unreadOnly: query.unread, before: query.before, limit: query.limit });
     return { ok: true, notifications: page.rows.map(toNotification), nextCursor: page.nextCursor };
   });
 
-  ctx.http.get('/api/notifications/unread-count', async (request) => {
+  http.get('/api/notifications/unread-count', async (request) => {
     const { userId } = await requireUser(ctx, request);
     return { ok: true, count: await repo.unreadCount(userId) };
   });
 
   // Registered before /:id/read; Fastify prefers the static segment anyway.
-  ctx.http.post('/api/notifications/read-all', async (request) => {
+  http.post('/api/notifications/read-all', async (request) => {
     const { userId } = await requireUser(ctx, request);
     const { count } = await inbox.markAllRead(userId);
     return { ok: true, count };
   });
 
-  ctx.http.post('/api/notifications/:id/read', async (request) => {
+  http.post('/api/notifications/:id/read', async (request) => {
     const { userId } = await requireUser(ctx, request);
     const { id } = parseOrFail(idParamsSchema, request.params);
     return { ok: true, ...(await inbox.markRead(userId, id)) };
   });
 
-  ctx.http.delete('/api/notifications/:id', async (request) => {
+  http.delete('/api/notifications/:id', async (request) => {
     const { userId } = await requireUser(ctx, request);
     const { id } = parseOrFail(idParamsSchema, request.params);
     return { ok: true, ...(await inbox.remove(userId, id)) };
   });
+}
 
-  ctx.events.on('notification:read', {
-    schema: readEventSchema,
-    handler: async (payload, socket) => {
-      const userId = socket.data.userId;
-      if ('all' in payload) return { count: (await inbox.markAllRead(userId)).count };
-      return inbox.markRead(userId, payload.notificationId);
-    },
-  });
-
-  ctx.events.on('notification:delete', {
-    schema: deleteEventSchema,
-    handler: (payload, socket) => inbox.remove(socket.data.userId, payload.notificationId),
-  });
+/** The socket events `notification:read` and `notification:delete`. */
+export function inboxEvents(inbox: Inbox): EventHandlers {
+  return [
+    defineEvent('notification:read', {
+      schema: readEventSchema,
+      handler: async (payload, socket) => {
+        const userId = socket.data.userId;
+        if ('all' in payload) return { count: (await inbox.markAllRead(userId)).count };
+        return inbox.markRead(userId, payload.notificationId);
+      },
+    }),
+    defineEvent('notification:delete', {
+      schema: deleteEventSchema,
+      handler: (payload, socket) => inbox.remove(socket.data.userId, payload.notificationId),
+    }),
+  ];
 }

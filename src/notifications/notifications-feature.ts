@@ -4,17 +4,19 @@
  * `deliverAt` goes through a durable queue fired by the scheduler service; a
  * retention service keeps the inbox bounded.
  */
-import type { Feature } from '../core/context.js';
+import { defineFeature } from '../core/feature.js';
 import { requireServer } from '../http/guards.js';
 import { Dispatcher, type NotifyResult } from './dispatcher.js';
 import { Inbox } from './inbox.js';
-import { registerInbox } from './inbox-routes.js';
+import { inboxEvents, inboxRoutes } from './inbox-routes.js';
+import { notificationsConfig } from './notifications-config.js';
+import { notificationsMigrations } from './notifications-migrations.js';
 import { NotificationsRepo } from './notifications-repo.js';
 import type { NotifyInput } from './notifications-schemas.js';
 import { RetentionService } from './retention.js';
 import { ScheduleRepo } from './schedule-repo.js';
 import { NotificationScheduler } from './scheduler.js';
-import { registerTestRoutes } from './test-routes.js';
+import { testRoutes } from './test-routes.js';
 
 declare module '../core/context.js' {
   interface ProvidedApi {
@@ -28,37 +30,40 @@ declare module '../core/context.js' {
   }
 }
 
-export const notificationsFeature: Feature = {
+export const notificationsFeature = defineFeature({
   name: 'notifications',
-  register(ctx) {
+  config: notificationsConfig,
+  migrations: notificationsMigrations,
+  setup(ctx) {
     const settings = ctx.config.notifications;
     const repo = new NotificationsRepo(ctx.store);
     const schedule = new ScheduleRepo(ctx.store);
     const dispatcher = new Dispatcher(ctx, repo, schedule);
+    const inbox = new Inbox(ctx, repo);
     const notify = (input: NotifyInput) => dispatcher.notify(input);
-    ctx.provide('notify', notify);
 
-    // 202: stored (and, unless scheduled, delivered to the connected devices).
-    ctx.http.post('/api/notify', async (request, reply) => {
-      await requireServer(ctx, request);
-      const result = await notify((request.body ?? {}) as NotifyInput);
-      return reply.code(202).send({ ok: true, ...result });
-    });
-
-    registerInbox(ctx, repo, new Inbox(ctx, repo));
-    if (ctx.config.testEndpoints) registerTestRoutes(ctx, notify);
-
-    ctx.addConnectedFields(async (socket) => ({ unreadNotifications: await repo.unreadCount(socket.data.userId) }));
-
-    ctx.lifecycle.add(
-      new NotificationScheduler(schedule, dispatcher, ctx.logger, { nodeId: ctx.nodeId, intervalMs: settings.schedulerIntervalMs }),
-    );
-    ctx.lifecycle.add(
-      new RetentionService(repo, schedule, ctx.logger, {
-        maxPerUser: settings.maxPerUser,
-        maxAgeDays: settings.maxAgeDays,
-        intervalMs: settings.retentionIntervalMs,
-      }),
-    );
+    return {
+      api: { notify },
+      events: inboxEvents(inbox),
+      routes(http) {
+        // 202: stored (and, unless scheduled, delivered to the connected devices).
+        http.post('/api/notify', async (request, reply) => {
+          await requireServer(ctx, request);
+          const result = await notify((request.body ?? {}) as NotifyInput);
+          return reply.code(202).send({ ok: true, ...result });
+        });
+        inboxRoutes(http, ctx, repo, inbox);
+        if (ctx.config.testEndpoints) testRoutes(http, ctx, notify);
+      },
+      connectedFields: async (socket) => ({ unreadNotifications: await repo.unreadCount(socket.data.userId) }),
+      services: [
+        new NotificationScheduler(schedule, dispatcher, ctx.logger, { nodeId: ctx.nodeId, intervalMs: settings.schedulerIntervalMs }),
+        new RetentionService(repo, schedule, ctx.logger, {
+          maxPerUser: settings.maxPerUser,
+          maxAgeDays: settings.maxAgeDays,
+          intervalMs: settings.retentionIntervalMs,
+        }),
+      ],
+    };
   },
-};
+});

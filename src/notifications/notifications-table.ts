@@ -48,3 +48,7 @@ export interface NotificationsTables {
   notifications: NotificationsTable;
   scheduled_notifications: ScheduledNotificationsTable;
 }
+
+declare module '../store/database.js' {
+  interface Database extends NotificationsTables {}
+}

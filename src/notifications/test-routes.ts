@@ -1,9 +1,11 @@
 /**
  * The assistant seed's test endpoints (`POST /socket/test/*` there, `/api/test/*`
  * here): a signed-in user sends a sample notification to themselves. Registered
- * only when `config.testEndpoints` is on (default: outside production); otherwise
+ * only when `config.testEndpoints` is on (off unless enabled); otherwise
  * the routes do not exist and answer 404 NOT_FOUND.
  */
+
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { SwitchboardContext } from '../core/context.js';
 import { requireServer, requireUser } from '../http/guards.js';
@@ -27,7 +29,7 @@ const broadcastBody = z.object({ title: text(200), message: text(10_000) });
 
 type Notify = (input: NotifyInput) => Promise<NotifyResult>;
 
-export function registerTestRoutes(ctx: SwitchboardContext, notify: Notify): void {
+export function testRoutes(http: FastifyInstance, ctx: SwitchboardContext, notify: Notify): void {
   /** Sends to the caller and answers in the seed's shape, plus the notification itself. */
   const sendToSelf = async (userId: string, input: Omit<NotifyInput, 'userId' | 'userIds'>, what: string) => {
     const result = await notify({ ...input, userId });
@@ -43,7 +45,7 @@ export function registerTestRoutes(ctx: SwitchboardContext, notify: Notify): voi
     };
   };
 
-  ctx.http.post('/api/test/notification', async (request) => {
+  http.post('/api/test/notification', async (request) => {
     const { userId } = await requireUser(ctx, request);
     const body = parseOrFail(notificationBody, request.body ?? {});
     return sendToSelf(
@@ -53,21 +55,21 @@ export function registerTestRoutes(ctx: SwitchboardContext, notify: Notify): voi
     );
   });
 
-  ctx.http.post('/api/test/email', async (request) => {
+  http.post('/api/test/email', async (request) => {
     const { userId } = await requireUser(ctx, request);
     const body = parseOrFail(emailBody, request.body ?? {});
     const data = { ...body, from: body.from ?? 'sender@example.com', subject: body.subject ?? 'Test Email' };
     return sendToSelf(userId, { template: 'email:new', data }, 'Email notification');
   });
 
-  ctx.http.post('/api/test/event', async (request) => {
+  http.post('/api/test/event', async (request) => {
     const { userId } = await requireUser(ctx, request);
     const body = parseOrFail(eventBody, request.body ?? {});
     const data = { ...body, title: body.title ?? 'Team Meeting', time: body.time ?? new Date(Date.now() + 15 * 60_000).toISOString() };
     return sendToSelf(userId, { template: 'event:upcoming', data }, 'Event notification');
   });
 
-  ctx.http.post('/api/test/alarm', async (request) => {
+  http.post('/api/test/alarm', async (request) => {
     const { userId } = await requireUser(ctx, request);
     const body = parseOrFail(alarmBody, request.body ?? {});
     const data = { ...body, title: body.title ?? 'Alarm', time: body.time ?? new Date().toISOString() };
@@ -75,7 +77,7 @@ export function registerTestRoutes(ctx: SwitchboardContext, notify: Notify): voi
   });
 
   // Admin only (or an API key): it reaches every connected user.
-  ctx.http.post('/api/test/broadcast', async (request) => {
+  http.post('/api/test/broadcast', async (request) => {
     const caller = await requireServer(ctx, request);
     const body = parseOrFail(broadcastBody, request.body ?? {});
     const broadcast = await ctx.use('broadcast')({

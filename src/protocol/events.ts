@@ -40,7 +40,11 @@ export interface MessageReadPayload {
 export interface ConversationIdPayload {
   conversationId: string;
 }
+/** A conversation by its bare id (the contract's form) or as `{ conversationId }`. */
+export type ConversationRefPayload = string | ConversationIdPayload;
 export type NotificationReadPayload = { notificationId: string } | { all: true };
+/** `notification:read` ack data: the one notification marked, or how many `all` marked. */
+export type NotificationReadResult = { id: string; read: boolean } | { count: number };
 export interface NotificationDeletePayload {
   notificationId: string;
 }
@@ -139,32 +143,51 @@ export interface AuthExpiringPayload {
   expiresAt: string;
 }
 
-type WithAck<Args extends unknown[], T = unknown> = (...args: [...Args, AckCallback<T>?]) => void;
-
-/** Events a client may emit. */
-export interface ClientToServerEvents {
-  ping: WithAck<[], { timestamp: string }>;
-  status: WithAck<[], StatusResponsePayload>;
-  info: WithAck<[], InfoResponsePayload>;
-  echo: WithAck<[payload?: unknown], EchoResponsePayload>;
-  message: WithAck<[payload?: unknown], MessageReceivedPayload>;
-  subscribe: WithAck<[payload: SubscribePayload], SubscribeResult>;
-  unsubscribe: WithAck<[payload: UnsubscribePayload], { channel: string }>;
-  publish: WithAck<[payload: PublishPayload], { offset: number | null }>;
-  'auth:refresh': WithAck<[payload: AuthRefreshPayload], { expiresAt: string | null }>;
-  'message:send': WithAck<[payload: MessageSendPayload], { message: Message }>;
-  'message:edit': WithAck<[payload: MessageEditPayload], { message: Message }>;
-  'message:delete': WithAck<[payload: MessageIdPayload], { messageId: string }>;
-  'message:delivered': WithAck<[payload: MessageIdPayload]>;
-  'message:read': WithAck<[payload: MessageReadPayload]>;
-  'typing:start': WithAck<[payload: ConversationIdPayload]>;
-  'typing:stop': WithAck<[payload: ConversationIdPayload]>;
-  'conversation:join': WithAck<[conversationId: string]>;
-  'conversation:leave': WithAck<[conversationId: string]>;
-  'user:status': WithAck<[status: UserStatus]>;
-  'notification:read': WithAck<[payload: NotificationReadPayload]>;
-  'notification:delete': WithAck<[payload: NotificationDeletePayload]>;
+/**
+ * The client→server events: each one's payload (the first argument; `void` for events
+ * sent without one) and the `data` of its `{ ok: true, data }` acknowledgement. The
+ * server's event router takes its names, payload and ack types from here, and each
+ * handler's zod schema must accept exactly this payload (src/realtime/event-router.ts).
+ * An interface, so a feature outside this folder can add its events by declaration
+ * merging (`declare module 'switchboard/protocol' { interface ClientEventMap { … } }`).
+ */
+export interface ClientEventMap {
+  ping: { payload: void; ack: PongPayload };
+  status: { payload: void; ack: StatusResponsePayload };
+  info: { payload: void; ack: InfoResponsePayload };
+  echo: { payload: unknown; ack: EchoResponsePayload };
+  message: { payload: unknown; ack: MessageReceivedPayload };
+  subscribe: { payload: SubscribePayload; ack: SubscribeResult };
+  unsubscribe: { payload: UnsubscribePayload; ack: { channel: string } };
+  publish: { payload: PublishPayload; ack: { offset: number | null } };
+  'auth:refresh': { payload: AuthRefreshPayload; ack: { expiresAt: string | null } };
+  'message:send': { payload: MessageSendPayload; ack: { message: Message } };
+  'message:edit': { payload: MessageEditPayload; ack: { message: Message } };
+  'message:delete': { payload: MessageIdPayload; ack: { messageId: string } };
+  'message:delivered': { payload: MessageIdPayload; ack: void };
+  'message:read': { payload: MessageReadPayload; ack: { readAt: string } };
+  'typing:start': { payload: ConversationIdPayload; ack: void };
+  'typing:stop': { payload: ConversationIdPayload; ack: void };
+  'conversation:join': { payload: ConversationRefPayload; ack: { conversationId: string } };
+  'conversation:leave': { payload: ConversationRefPayload; ack: { conversationId: string } };
+  'user:status': { payload: UserStatus; ack: { status: UserStatus } };
+  'notification:read': { payload: NotificationReadPayload; ack: NotificationReadResult };
+  'notification:delete': { payload: NotificationDeletePayload; ack: { id: string } };
 }
+
+/** Names of the client→server events. */
+export type ClientEventName = keyof ClientEventMap;
+/** The payload (first argument) of a client→server event; `void` when it takes none. */
+export type PayloadOf<E extends ClientEventName> = ClientEventMap[E]['payload'];
+/** The `data` of a client→server event's successful acknowledgement. */
+export type AckDataOf<E extends ClientEventName> = ClientEventMap[E]['ack'];
+
+type PayloadArgs<P> = [P] extends [void] ? [] : unknown extends P ? [payload?: P] : [payload: P];
+
+/** Events a client may emit (socket.io's shape of ClientEventMap): payload, then an optional ack callback. */
+export type ClientToServerEvents = {
+  [E in ClientEventName]: (...args: [...PayloadArgs<PayloadOf<E>>, AckCallback<AckDataOf<E>>?]) => void;
+};
 
 /**
  * Events the server emits. Publications arrive under their own event name
@@ -218,7 +241,5 @@ export interface SocketData {
   expiresAt: number | null;
 }
 
-/** Names of the client→server events, for iteration and docs. */
-export type ClientEventName = keyof ClientToServerEvents;
 /** Names of the server→client events. */
 export type ServerEventName = keyof ServerToClientEvents;

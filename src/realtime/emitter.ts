@@ -4,10 +4,10 @@
  * (the packet is encoded once, not once per recipient).
  */
 
-import type { SwitchboardServer } from '../core/context.js';
 import type { Metrics } from '../monitoring/metrics.js';
 import type { ServerToClientEvents } from '../protocol/events.js';
 import { userRoom } from './rooms.js';
+import type { SwitchboardServer } from './socket-types.js';
 
 type EventArgs<E extends keyof ServerToClientEvents> = Parameters<ServerToClientEvents[E]>;
 

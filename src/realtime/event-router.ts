@@ -1,26 +1,70 @@
 /**
  * Every client→server event passes through here: rate limit, schema validation,
  * handler, and exactly one answer, as an ack `{ ok, data | error }` when the client
- * sent a callback, otherwise as an `error` event when it failed. Unknown events are
- * refused the same way. Handlers run under the lifecycle so shutdown can wait for
- * their acks and store writes.
+ * sent a callback, otherwise as an `error` event when it failed. Names, payloads and
+ * ack data come from the one event map (`ClientEventMap`, src/protocol/events.ts):
+ * a handler for a name outside it, a schema that accepts another payload, or a
+ * handler that answers other data is a compile error. Unknown events are refused the
+ * same way and count against the `default` rate limit and the flood counter, so they
+ * cost an attacker as much as known ones. Handlers run under the lifecycle so
+ * shutdown can wait for their acks and store writes.
  */
 import type { z } from 'zod';
-import type { SwitchboardSocket } from '../core/context.js';
 import { fail, SwitchboardError, toSwitchboardError } from '../core/errors.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../monitoring/metrics.js';
+import type { AckDataOf, ClientEventName, PayloadOf } from '../protocol/events.js';
 import type { Ack } from '../protocol/shapes.js';
 import type { RateLimiter } from '../rate-limit/rate-limiter.js';
+import type { SwitchboardSocket } from './socket-types.js';
 import { validationError } from './validation.js';
 
-export interface EventDefinition<S extends z.ZodType = z.ZodType, R = unknown> {
-  /** Schema of the first argument. Events without a payload use `z.unknown()`. */
+/** What a schema must accept for event E: its payload, or anything for events sent without one. */
+type WirePayload<E extends ClientEventName> = [PayloadOf<E>] extends [void] ? unknown : PayloadOf<E>;
+
+/** True when A and B are the same type (not merely assignable one way). */
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+
+/**
+ * Checks a schema for event E: its input type must be exactly the event's payload, so
+ * the contract's types and the server's validation cannot drift apart. `unknown` (no
+ * constraint) when it matches; otherwise a property no schema has, so the compiler
+ * names the mismatch.
+ */
+export type SchemaCheck<E extends ClientEventName, S extends z.ZodType> =
+  Same<z.input<S>, WirePayload<E>> extends true
+    ? unknown
+    : { readonly schemaMismatch: `the schema of "${E}" does not accept exactly PayloadOf<"${E}">`; readonly accepts: z.input<S> };
+
+export interface EventDefinition<E extends ClientEventName, S extends z.ZodType = z.ZodType> {
+  /** Schema of the first argument (its input type is checked against the event map). */
   schema: S;
-  handler: (payload: z.output<S>, socket: SwitchboardSocket) => Promise<R> | R;
+  handler: (payload: z.output<S>, socket: SwitchboardSocket) => Promise<AckDataOf<E>> | AckDataOf<E>;
   /** Rate-limit rule name; @default the event's own rule if configured, else `default` */
   rateLimit?: string;
+}
+
+/** Handlers a feature registers (each made by `defineEvent`). */
+// biome-ignore lint/suspicious/noExplicitAny: a list of handlers of different events
+export type EventHandlers = ReadonlyArray<RegisteredEvent<any>>;
+
+/** An event definition whose schema was checked against the map; made by `defineEvent`. */
+export interface RegisteredEvent<E extends ClientEventName> {
+  readonly event: E;
+  readonly definition: EventDefinition<E>;
+}
+
+/**
+ * Types one handler from the event map.
+ * @example
+ * events: [defineEvent('ping', { schema: z.unknown(), handler: () => ({ timestamp: isoNow() }) })]
+ */
+export function defineEvent<E extends ClientEventName, S extends z.ZodType>(
+  event: E,
+  definition: { schema: S & SchemaCheck<E, S> } & Omit<EventDefinition<E, S>, 'schema'>,
+): RegisteredEvent<E> {
+  return { event, definition: definition as unknown as EventDefinition<E> };
 }
 
 export interface EventRouterOptions {
@@ -32,17 +76,24 @@ export interface EventRouterOptions {
   floodDisconnectAfter: number;
 }
 
+/** Longest event name repeated back in an `error` event or a log line. */
+const MAX_ECHOED_NAME = 64;
 const STRIKES = Symbol('rateLimitStrikes');
 
+// biome-ignore lint/suspicious/noExplicitAny: the router stores definitions of every event
+type AnyDefinition = EventDefinition<any>;
+
 export class EventRouter {
-  private readonly definitions = new Map<string, EventDefinition>();
+  private readonly definitions = new Map<string, AnyDefinition>();
 
   constructor(private readonly options: EventRouterOptions) {}
 
-  /** Registers an event; a name can only be registered once. */
-  on<S extends z.ZodType, R>(event: string, definition: EventDefinition<S, R>): void {
-    if (this.definitions.has(event)) throw new Error(`event "${event}" is registered twice`);
-    this.definitions.set(event, definition as unknown as EventDefinition);
+  /** Registers a feature's handlers; a name can only be registered once. */
+  register(handlers: EventHandlers): void {
+    for (const registered of handlers) {
+      if (this.definitions.has(registered.event)) throw new Error(`event "${registered.event}" is registered twice`);
+      this.definitions.set(registered.event, registered.definition);
+    }
   }
 
   get events(): string[] {
@@ -56,24 +107,26 @@ export class EventRouter {
     });
   }
 
-  private async dispatch(socket: SwitchboardSocket, event: string, args: unknown[]): Promise<void> {
+  private async dispatch(socket: SwitchboardSocket, event: unknown, args: unknown[]): Promise<void> {
     const { metrics, lifecycle, logger, rateLimiter } = this.options;
     const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (response: Ack) => void) : undefined;
-    const definition = this.definitions.get(event);
-    const label = definition ? event : 'unknown';
+    const definition = typeof event === 'string' ? this.definitions.get(event) : undefined;
+    const name = definition ? (event as string) : boundedName(event);
+    const label = definition ? name : 'unknown';
     metrics.eventsIn.inc({ event: label });
     const stopTimer = metrics.eventLatency.startTimer({ event: label });
 
     await lifecycle.track(async () => {
       try {
-        if (!definition) throw fail('NOT_FOUND', `Unknown event "${String(event).slice(0, 64)}"`);
-        const rule = definition.rateLimit ?? rateLimiter.ruleFor(event);
+        // Unknown events are charged like any other, before they are refused.
+        const rule = definition?.rateLimit ?? (definition ? rateLimiter.ruleFor(name) : 'default');
         const decision = await rateLimiter.consume(rule, socket.data.userId);
         if (!decision.allowed) {
           this.strike(socket);
-          throw fail('RATE_LIMITED', `Too many "${event}" events`, { retryAfterMs: decision.retryAfterMs });
+          throw fail('RATE_LIMITED', `Too many "${name}" events`, { retryAfterMs: decision.retryAfterMs });
         }
         (socket as unknown as Record<symbol, number>)[STRIKES] = 0;
+        if (!definition) throw fail('NOT_FOUND', `Unknown event "${name}"`);
         const parsed = definition.schema.safeParse(args[0]);
         if (!parsed.success) throw validationError(parsed.error);
         const data = await definition.handler(parsed.data, socket);
@@ -82,11 +135,11 @@ export class EventRouter {
         const err = toSwitchboardError(error);
         metrics.errors.inc({ code: err.code });
         if (err.code === 'INTERNAL') {
-          logger.error({ err: error, event, socketId: socket.id, userId: socket.data.userId }, 'event handler failed');
+          logger.error({ err: error, event: name, socketId: socket.id, userId: socket.data.userId }, 'event handler failed');
         }
         const wire = err.toWire();
         if (ack) ack({ ok: false, error: wire });
-        else if (socket.connected) socket.emit('error', { ...wire, event });
+        else if (socket.connected) socket.emit('error', { ...wire, event: name });
       } finally {
         stopTimer();
       }
@@ -98,10 +151,18 @@ export class EventRouter {
     const holder = socket as unknown as Record<symbol, number>;
     const strikes = (holder[STRIKES] ?? 0) + 1;
     holder[STRIKES] = strikes;
-    if (strikes >= this.options.floodDisconnectAfter) {
+    if (strikes === this.options.floodDisconnectAfter) {
+      // Once per socket: the disconnect below is not immediate, and every frame still
+      // queued behind it would otherwise log again.
       this.options.logger.warn({ userId: socket.data.userId, socketId: socket.id }, 'disconnecting a socket that kept flooding');
       socket.emit('error', { ...new SwitchboardError('RATE_LIMITED', 'Disconnected for flooding').toWire() });
       setImmediate(() => socket.disconnect(true));
     }
   }
+}
+
+/** An event name as it may be repeated back: a string of bounded length. */
+function boundedName(event: unknown): string {
+  const text = typeof event === 'string' ? event : String(event);
+  return text.length > MAX_ECHOED_NAME ? `${text.slice(0, MAX_ECHOED_NAME)}…` : text;
 }

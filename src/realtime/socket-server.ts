@@ -7,7 +7,9 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { Server } from 'socket.io';
 import type { SwitchboardConfig } from '../config/schema.js';
-import type { SwitchboardServer } from '../core/context.js';
+import type { Logger } from '../core/logger.js';
+import type { Metrics } from '../monitoring/metrics.js';
+import type { SwitchboardServer } from './socket-types.js';
 
 export function originAllowed(origins: readonly string[], origin: string | undefined): boolean {
   // Non-browser clients (mobile apps, python-socketio, servers) send no Origin.
@@ -15,10 +17,31 @@ export function originAllowed(origins: readonly string[], origin: string | undef
   return origins.includes('*') || origins.includes(origin);
 }
 
+/** Counts and audits a WebSocket or polling handshake refused for its Origin. */
+function refusedOrigin({ logger, metrics }: SocketServerOptions, req: IncomingMessage): void {
+  metrics.handshakeFailures.inc({ code: 'FORBIDDEN' });
+  logger.info(
+    {
+      audit: 'handshake',
+      outcome: 'refused',
+      code: 'FORBIDDEN',
+      reason: 'origin not allowed',
+      address: req.socket.remoteAddress,
+      origin: req.headers.origin,
+    },
+    'handshake refused',
+  );
+}
+
+export interface SocketServerOptions {
+  logger: Logger;
+  metrics: Metrics;
+}
+
 export function createSocketServer(
   server: HttpServer,
   config: Readonly<SwitchboardConfig>,
-  onRefusedOrigin: (req: IncomingMessage) => void,
+  options: SocketServerOptions,
 ): SwitchboardServer {
   const origins = config.cors.origins ?? [];
   const anyOrigin = origins.includes('*');
@@ -33,7 +56,7 @@ export function createSocketServer(
     cors: { origin: anyOrigin ? true : [...origins], credentials: true },
     allowRequest: (req, callback) => {
       if (originAllowed(origins, req.headers.origin)) return callback(null, true);
-      onRefusedOrigin(req);
+      refusedOrigin(options, req);
       callback('Origin not allowed', false);
     },
     connectionStateRecovery:

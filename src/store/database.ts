@@ -1,10 +1,9 @@
 /**
- * The database schema as Kysely sees it: each feature declares its tables in its own
- * folder and they are composed here.
+ * The database schema as Kysely sees it. Empty here: each feature declares its tables
+ * in its own folder and adds them by declaration merging, so the store imports no
+ * feature:
+ *
+ *   declare module '../store/database.js' { interface Database extends ChatTables {} }
  */
-import type { SessionsTables } from '../auth/sessions/sessions-table.js';
-import type { ChannelsTables } from '../channels/channels-tables.js';
-import type { ChatTables } from '../chat/chat-tables.js';
-import type { NotificationsTables } from '../notifications/notifications-table.js';
-
-export interface Database extends SessionsTables, ChannelsTables, NotificationsTables, ChatTables {}
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging
+export interface Database {}

@@ -1,9 +1,13 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
-import { migrations } from './migrations.js';
+
+/** Migrations by name; names sort by their numeric prefix (Kysely applies them in name order). */
+export type Migrations = Readonly<Record<string, Migration>>;
 
 class StaticMigrationProvider implements MigrationProvider {
+  constructor(private readonly migrations: Migrations) {}
+
   async getMigrations(): Promise<Record<string, Migration>> {
-    return migrations;
+    return { ...this.migrations };
   }
 }
 
@@ -14,10 +18,10 @@ class StaticMigrationProvider implements MigrationProvider {
  * creating its own ("relation kysely_migration_lock does not exist").
  */
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
-export async function runMigrations(db: Kysely<any>, schema?: string): Promise<string[]> {
+export async function runMigrations(db: Kysely<any>, migrations: Migrations, schema?: string): Promise<string[]> {
   const migrator = new Migrator({
     db,
-    provider: new StaticMigrationProvider(),
+    provider: new StaticMigrationProvider(migrations),
     migrationTableSchema: schema,
     // Migrations are numbered in ranges per feature (docs/architecture.md), so a
     // feature merged later may add a number below one a store already ran.
@@ -26,9 +30,8 @@ export async function runMigrations(db: Kysely<any>, schema?: string): Promise<s
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {
-    throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${(error as Error).message ?? String(error)}`, {
-      cause: error,
-    });
+    const what = failed ? `migration ${failed.migrationName} failed` : 'the store could not be migrated';
+    throw new Error(`${what}: ${(error as Error).message ?? String(error)}`, { cause: error });
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -41,9 +41,9 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
   const store = {
     dialect: 'postgres' as const,
     db,
-    async migrate() {
+    async migrate(migrations) {
       if (schema !== 'public') await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
-      return runMigrations(db, schema);
+      return runMigrations(db, migrations, schema);
     },
     async ping() {
       await sql`select 1`.execute(db);

@@ -53,7 +53,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const store = {
     dialect: 'sqlite' as const,
     db,
-    migrate: () => runMigrations(db),
+    migrate: (migrations) => runMigrations(db, migrations),
     async ping() {
       await sql`select 1`.execute(db);
     },

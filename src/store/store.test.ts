@@ -2,11 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { describeEachStore } from '../../test/support/stores.js';
 import { SessionsRepo } from '../auth/sessions/sessions-repo.js';
+import { migrationsFor } from '../features.js';
 import { createStore } from './create-store.js';
 
 describeEachStore('store', (db) => {
   it('migrations are idempotent and the store answers ping', async () => {
-    expect(await db.store.migrate()).toEqual([]);
+    expect(await db.store.migrate(migrationsFor())).toEqual([]);
     await expect(db.store.ping()).resolves.toBeUndefined();
   });
 

@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from './database.js';
+import type { Migrations } from './migrator.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -12,8 +13,8 @@ export interface Store {
   readonly dialect: StoreDialect;
   /** The typed query builder. */
   readonly db: Kysely<Database>;
-  /** Applies pending migrations; returns the names applied. */
-  migrate(): Promise<string[]>;
+  /** Applies the pending ones of `migrations` (every feature's, composed by the core); returns the names applied. */
+  migrate(migrations: Migrations): Promise<string[]>;
   /** Throws when the store cannot answer (used by /ready). */
   ping(): Promise<void>;
   close(): Promise<void>;

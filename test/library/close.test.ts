@@ -4,20 +4,27 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { signToken } from '../../src/auth/sign-token.js';
-import { BUILTIN_FEATURES, createSwitchboard, type Feature } from '../../src/index.js';
+import { BUILTIN_FEATURES, createSwitchboard, defineEvent, defineFeature } from '../../src/index.js';
 import { onCleanup } from '../support/cleanup.js';
 import { connectClient, emitAck, expectRefused } from '../support/client.js';
 import { TEST_SECRET } from '../support/server.js';
 
+declare module '../../src/protocol/events.js' {
+  interface ClientEventMap {
+    /** A test event whose ack waits until the test releases it. */
+    slow: { payload: unknown; ack: { done: boolean } };
+  }
+}
+
 describe('library close()', () => {
   it('answers in-flight acks, then closes transports and refuses new handshakes', async () => {
     let release: () => void = () => {};
-    const slow: Feature = {
+    const slow = defineFeature({
       name: 'slow',
-      register(ctx) {
-        ctx.events.on('slow', { schema: z.unknown(), handler: () => new Promise((r) => (release = () => r({ done: true }))) });
-      },
-    };
+      setup: () => ({
+        events: [defineEvent('slow', { schema: z.unknown(), handler: () => new Promise((r) => (release = () => r({ done: true }))) })],
+      }),
+    });
     const server = createServer();
     const sb = await createSwitchboard(
       { server, config: { auth: { jwtSecret: TEST_SECRET }, database: { url: 'sqlite::memory:' }, log: { level: 'silent' } } },

@@ -4,8 +4,8 @@
  */
 import { pino } from 'pino';
 import { type SignTokenOptions, signToken } from '../../src/auth/sign-token.js';
-import { loadConfig } from '../../src/config/load.js';
 import type { SwitchboardConfigInput } from '../../src/config/schema.js';
+import { loadConfig } from '../../src/features.js';
 import { type RunningServer, startServer } from '../../src/server.js';
 import type { Store } from '../../src/store/store.js';
 import { onCleanup } from './cleanup.js';

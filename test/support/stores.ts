@@ -3,6 +3,7 @@
  * schema of its own (skipped loudly when PostgreSQL is absent; mandatory in CI).
  */
 import { afterAll, beforeAll, describe } from 'vitest';
+import { migrationsFor } from '../../src/features.js';
 import { createStore } from '../../src/store/create-store.js';
 import type { Store } from '../../src/store/store.js';
 import { createPgTestStore, postgresUnavailable } from './services.js';
@@ -48,7 +49,7 @@ export function describeEachStore(title: string, body: (handle: StoreHandle) => 
         const opened = await engine.open();
         close = opened.close;
         handle.store = opened.store;
-        await handle.store.migrate();
+        await handle.store.migrate(migrationsFor());
       });
       afterAll(async () => {
         await close?.();

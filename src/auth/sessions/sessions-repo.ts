@@ -74,6 +74,12 @@ export class SessionsRepo {
     return Number(result.numUpdatedRows) > 0;
   }
 
+  /** The user a session belongs to, or undefined for an unknown id. */
+  async userOf(id: string): Promise<string | undefined> {
+    const row = await this.store.db.selectFrom('sessions').select('user_id').where('id', '=', id).executeTakeFirst();
+    return row?.user_id;
+  }
+
   /** Removes sessions expired (or revoked) for longer than `graceMs`. */
   async purgeExpired(graceMs: number): Promise<number> {
     const cutoff = Date.now() - graceMs;

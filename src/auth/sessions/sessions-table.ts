@@ -13,3 +13,7 @@ export interface SessionsTable {
 export interface SessionsTables {
   sessions: SessionsTable;
 }
+
+declare module '../../store/database.js' {
+  interface Database extends SessionsTables {}
+}
