@@ -5,11 +5,14 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SwitchboardConfig } from './config/schema.js';
+import type { Feature } from './core/feature.js';
 import type { Logger } from './core/logger.js';
 import { createSwitchboard, type Switchboard, type SwitchboardOptions } from './switchboard.js';
 
 export interface StartServerOptions extends Omit<SwitchboardOptions, 'server' | 'config'> {
   config: Readonly<SwitchboardConfig>;
+  /** The features to run; @default BUILTIN_FEATURES */
+  features?: readonly Feature[];
   /** Install SIGTERM/SIGINT handlers that stop and exit; @default false */
   handleSignals?: boolean;
 }
@@ -29,7 +32,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const http = createServer();
   // Slow or idle HTTP clients must not hold a shutdown open.
   http.keepAliveTimeout = 5000;
-  const switchboard = await createSwitchboard({ ...options, server: http, config });
+  const switchboard = await createSwitchboard({ ...options, server: http, config }, options.features);
   const logger: Logger = switchboard.context.logger;
 
   await new Promise<void>((resolve, reject) => {

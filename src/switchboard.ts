@@ -114,12 +114,7 @@ export async function createSwitchboard(
   const nodeId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const server = options.server;
 
-  const store = await startup.step(
-    'store',
-    { configKey: 'database.url' },
-    () => options.store ?? createStore(config.database.url, { poolSize: config.database.poolSize }),
-    (opened) => (options.store ? undefined : opened.close()),
-  );
+  const store = await startup.step('store', { configKey: 'database.url' }, () => openStore(options, config), closeStore(options));
   await startup.step('migrations', { configKey: 'database.url' }, () => store.migrate(migrationsFor(features)));
   const cluster = await startup.step(
     'redis',
@@ -208,6 +203,24 @@ export async function createSwitchboard(
   };
   // Feature-provided methods (publish, notify, broadcast, …) join the API object.
   return Object.assign(core, registry.api) as Switchboard;
+}
+
+/** The host's store, or one opened from `database.url` and checked to answer. */
+async function openStore(options: SwitchboardOptions, config: Readonly<SwitchboardConfig>): Promise<Store> {
+  if (options.store) return options.store;
+  const store = createStore(config.database.url, { poolSize: config.database.poolSize });
+  try {
+    await store.ping();
+  } catch (err) {
+    await store.close().catch(() => {});
+    throw err;
+  }
+  return store;
+}
+
+/** Undo of the store step: close the store only if Switchboard opened it. */
+function closeStore(options: SwitchboardOptions) {
+  return (store: Store) => (options.store ? undefined : store.close());
 }
 
 /** Undo of the presence step: forget this node's sockets (other nodes drop them by heartbeat if Redis is down). */

@@ -151,10 +151,18 @@ export interface AuthExpiringPayload {
  * An interface, so a feature outside this folder can add its events by declaration
  * merging (`declare module 'switchboard/protocol' { interface ClientEventMap { … } }`).
  */
+/**
+ * "Nothing": the payload of an event sent without one, or the ack of an event that
+ * answers `{ ok: true }` with no data. `void` rather than `undefined` so that an
+ * `async` handler with no `return` fits.
+ */
+// biome-ignore lint/suspicious/noConfusingVoidType: see above
+export type Nothing = void;
+
 export interface ClientEventMap {
-  ping: { payload: void; ack: PongPayload };
-  status: { payload: void; ack: StatusResponsePayload };
-  info: { payload: void; ack: InfoResponsePayload };
+  ping: { payload: Nothing; ack: PongPayload };
+  status: { payload: Nothing; ack: StatusResponsePayload };
+  info: { payload: Nothing; ack: InfoResponsePayload };
   echo: { payload: unknown; ack: EchoResponsePayload };
   message: { payload: unknown; ack: MessageReceivedPayload };
   subscribe: { payload: SubscribePayload; ack: SubscribeResult };
@@ -164,10 +172,10 @@ export interface ClientEventMap {
   'message:send': { payload: MessageSendPayload; ack: { message: Message } };
   'message:edit': { payload: MessageEditPayload; ack: { message: Message } };
   'message:delete': { payload: MessageIdPayload; ack: { messageId: string } };
-  'message:delivered': { payload: MessageIdPayload; ack: void };
+  'message:delivered': { payload: MessageIdPayload; ack: Nothing };
   'message:read': { payload: MessageReadPayload; ack: { readAt: string } };
-  'typing:start': { payload: ConversationIdPayload; ack: void };
-  'typing:stop': { payload: ConversationIdPayload; ack: void };
+  'typing:start': { payload: ConversationIdPayload; ack: Nothing };
+  'typing:stop': { payload: ConversationIdPayload; ack: Nothing };
   'conversation:join': { payload: ConversationRefPayload; ack: { conversationId: string } };
   'conversation:leave': { payload: ConversationRefPayload; ack: { conversationId: string } };
   'user:status': { payload: UserStatus; ack: { status: UserStatus } };
@@ -177,12 +185,12 @@ export interface ClientEventMap {
 
 /** Names of the client→server events. */
 export type ClientEventName = keyof ClientEventMap;
-/** The payload (first argument) of a client→server event; `void` when it takes none. */
+/** The payload (first argument) of a client→server event; `Nothing` when it takes none. */
 export type PayloadOf<E extends ClientEventName> = ClientEventMap[E]['payload'];
 /** The `data` of a client→server event's successful acknowledgement. */
 export type AckDataOf<E extends ClientEventName> = ClientEventMap[E]['ack'];
 
-type PayloadArgs<P> = [P] extends [void] ? [] : unknown extends P ? [payload?: P] : [payload: P];
+type PayloadArgs<P> = [P] extends [Nothing] ? [] : unknown extends P ? [payload?: P] : [payload: P];
 
 /** Events a client may emit (socket.io's shape of ClientEventMap): payload, then an optional ack callback. */
 export type ClientToServerEvents = {

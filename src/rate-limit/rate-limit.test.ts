@@ -35,4 +35,29 @@ describe('rate limits', () => {
     expect((await finalError).code).toBe('RATE_LIMITED');
     expect(await gone).toBe('io server disconnect');
   });
+
+  it('unknown events are charged against the default limit and count towards the flood cut-off', async () => {
+    const server = await startTestServer({ config: { rateLimits: { default: { points: 2, perSeconds: 60 } }, floodDisconnectAfter: 3 } });
+    const { socket } = await server.connect('prober');
+    const bystander = await server.connect('bystander');
+    for (let i = 0; i < 2; i++) expect(await emitAck(socket, `no-such-event-${i}`)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    // The budget is spent: a known event is refused too, and unknown ones keep striking.
+    expect(await emitAck(socket, 'ping')).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+    const gone = new Promise<string>((r) => socket.once('disconnect', (reason) => r(reason)));
+    socket.emit('no-such-event-2');
+    socket.emit('no-such-event-3');
+    expect(await gone).toBe('io server disconnect');
+    expect((await emitAck(bystander.socket, 'ping')).ok).toBe(true);
+  });
+
+  it('an unknown event name is echoed back truncated, never whole', async () => {
+    const server = await startTestServer();
+    const { socket } = await server.connect('u1');
+    const error = nextEvent<any>(socket, 'error');
+    socket.emit('x'.repeat(100_000));
+    const payload = await error;
+    expect(payload.code).toBe('NOT_FOUND');
+    expect(payload.event.length).toBeLessThanOrEqual(65);
+    expect(payload.message.length).toBeLessThan(200);
+  });
 });

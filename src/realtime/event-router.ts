@@ -14,14 +14,14 @@ import { fail, SwitchboardError, toSwitchboardError } from '../core/errors.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../monitoring/metrics.js';
-import type { AckDataOf, ClientEventName, PayloadOf } from '../protocol/events.js';
+import type { AckDataOf, ClientEventName, Nothing, PayloadOf } from '../protocol/events.js';
 import type { Ack } from '../protocol/shapes.js';
 import type { RateLimiter } from '../rate-limit/rate-limiter.js';
 import type { SwitchboardSocket } from './socket-types.js';
 import { validationError } from './validation.js';
 
 /** What a schema must accept for event E: its payload, or anything for events sent without one. */
-type WirePayload<E extends ClientEventName> = [PayloadOf<E>] extends [void] ? unknown : PayloadOf<E>;
+type WirePayload<E extends ClientEventName> = [PayloadOf<E>] extends [Nothing] ? unknown : PayloadOf<E>;
 
 /** True when A and B are the same type (not merely assignable one way). */
 type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;

@@ -5,7 +5,8 @@
 import { pino } from 'pino';
 import { type SignTokenOptions, signToken } from '../../src/auth/sign-token.js';
 import type { SwitchboardConfigInput } from '../../src/config/schema.js';
-import { loadConfig } from '../../src/features.js';
+import type { Feature } from '../../src/core/feature.js';
+import { BUILTIN_FEATURES, loadConfigFor } from '../../src/features.js';
 import { type RunningServer, startServer } from '../../src/server.js';
 import type { Store } from '../../src/store/store.js';
 import { onCleanup } from './cleanup.js';
@@ -29,13 +30,15 @@ export interface TestServer extends RunningServer {
 
 export interface TestServerOptions {
   config?: SwitchboardConfigInput;
+  /** A feature list of the test's own; @default BUILTIN_FEATURES */
+  features?: readonly Feature[];
   store?: Store;
   /** Keep the server running after the test (for tests that stop it themselves). */
   manualStop?: boolean;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const config = loadConfig({
+  const config = loadConfigFor(options.features ?? BUILTIN_FEATURES, {
     env: {},
     overrides: {
       env: 'test',
@@ -50,7 +53,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       ...(options.config?.auth ? { auth: { jwtSecret: TEST_SECRET, ...options.config.auth } } : {}),
     },
   });
-  const running = await startServer({ config, store: options.store, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+  const running = await startServer({
+    config,
+    features: options.features,
+    store: options.store,
+    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+  });
   if (!options.manualStop) onCleanup(() => running.stop());
 
   const token = (sub: string, opts: Partial<SignTokenOptions> = {}) =>
