@@ -40,7 +40,8 @@ describe('rate limits', () => {
     const server = await startTestServer({ config: { rateLimits: { default: { points: 2, perSeconds: 60 } }, floodDisconnectAfter: 3 } });
     const { socket } = await server.connect('prober');
     const bystander = await server.connect('bystander');
-    for (let i = 0; i < 2; i++) expect(await emitAck(socket, `no-such-event-${i}`)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    for (let i = 0; i < 2; i++)
+      expect(await emitAck(socket, `no-such-event-${i}`)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     // The budget is spent: a known event is refused too, and unknown ones keep striking.
     expect(await emitAck(socket, 'ping')).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
     const gone = new Promise<string>((r) => socket.once('disconnect', (reason) => r(reason)));
