@@ -17,7 +17,10 @@ const ticking = defineFeature({
   name: 'ticking',
   setup: () => {
     let timer: NodeJS.Timeout | undefined;
-    return { services: [{ name: 'ticker', start: () => void (timer = setInterval(() => {}, 1000)), stop: () => clearInterval(timer) }] };
+    const start = () => {
+      timer = setInterval(() => {}, 1000);
+    };
+    return { services: [{ name: 'ticker', start, stop: () => clearInterval(timer) }] };
   },
 });
 const failingSetup = defineFeature({
