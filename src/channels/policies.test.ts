@@ -1,7 +1,7 @@
 /** Every policy allowing and refusing, built-in channels, and membership through the server API. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { addMember, CHANNELS_TEST_CONFIG, errorCode, subscribe, subscribeOk, withChannels } from '../../test/support/channels.js';
 import { onCleanup } from '../../test/support/cleanup.js';
 import { emitAck, expectNoEvent, nextEventArgs } from '../../test/support/client.js';
@@ -144,7 +144,7 @@ describe('policy token', () => {
 });
 
 /** A local app backend answering the webhook; `answer` decides per request. */
-async function startBackend(answer: (body: { userId: string; channel: string }) => number | 'hang') {
+async function startBackend(answer: (body: { userId: string; channel: string }) => number | 'hang' | Promise<number>) {
   const calls: Array<{ userId: string; channel: string }> = [];
   const backend: Server = createServer((req, res) => {
     let raw = '';
@@ -156,7 +156,7 @@ async function startBackend(answer: (body: { userId: string; channel: string }) 
       calls.push(body);
       const status = answer(body);
       if (status === 'hang') return; // never answers: the server's timeout must fire
-      res.writeHead(status, { 'content-type': 'application/json' }).end('{}');
+      void Promise.resolve(status).then((code) => res.writeHead(code, { 'content-type': 'application/json' }).end('{}'));
     });
   });
   await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
@@ -186,6 +186,21 @@ describe('policy webhook', () => {
     await subscribeOk(socket, 'room:open');
     expect(errorCode(await subscribe(socket, 'room:closed'))).toBe('FORBIDDEN');
     expect(backend.calls).toHaveLength(2);
+  });
+
+  it('concurrent subscribes of one user to one channel ask the backend once', async () => {
+    let release: (status: number) => void = () => {};
+    const answered = new Promise<number>((resolve) => (release = resolve));
+    const backend = await startBackend(() => answered);
+    const server = await startTestServer({
+      config: withChannels({ room: { policy: 'webhook', webhook: backend.url, webhookCacheSeconds: 60 } }),
+    });
+    const devices = await Promise.all([1, 2, 3, 4, 5].map(() => server.connect('u1')));
+    const acks = devices.map(({ socket }) => subscribe(socket, 'room:busy'));
+    await vi.waitFor(() => expect(backend.calls).toHaveLength(1));
+    release(200);
+    for (const ack of await Promise.all(acks)) expect(ack).toMatchObject({ ok: true });
+    expect(backend.calls).toEqual([{ userId: 'u1', channel: 'room:busy' }]);
   });
 
   it('is UNAVAILABLE when the backend times out, fails with 5xx or is down, and does not cache that', async () => {

@@ -2,43 +2,52 @@
  * Policy "webhook": the app backend decides. `POST {url}` with `{ userId, channel }`;
  * 2xx allows, 403 (or any other 4xx) denies with FORBIDDEN; a timeout, a refused
  * connection or a 5xx is UNAVAILABLE, so the client can tell "no" from "try again".
- * Answers are cached per user and channel for `webhookCacheSeconds`; the cache is
- * per node, which is fine because it is only a cache (a node that has not asked yet
- * asks the backend, which stays the source of truth).
+ * Answers are cached per user and channel for `webhookCacheSeconds` in an LRU
+ * (lru-cache's `fetchMethod`: concurrent look-ups of one key share one request, so a
+ * reconnect storm asks the backend once per user and channel, not once per socket).
+ * The cache is per node, which is fine because it is only a cache: the backend stays
+ * the source of truth. Failures are not cached.
  */
-
+import { LRUCache } from 'lru-cache';
 import { fail, SwitchboardError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { AccessRequest } from './channel-policy.js';
 import type { ChannelNamespaceConfig } from './channels-config.js';
 
-/** Entries kept at most; the oldest are dropped first (Map keeps insertion order). */
+/** Entries kept at most; the least recently used are dropped first. */
 const MAX_CACHE_ENTRIES = 10_000;
 
-interface CachedAnswer {
-  allowed: boolean;
-  expiresAt: number;
+interface Question {
+  ns: ChannelNamespaceConfig;
+  userId: string;
+  channel: string;
 }
 
 export class WebhookAuthorizer {
-  private readonly cache = new Map<string, CachedAnswer>();
+  private readonly answers: LRUCache<string, boolean, Question>;
 
-  constructor(private readonly logger: Logger) {}
+  constructor(private readonly logger: Logger) {
+    this.answers = new LRUCache<string, boolean, Question>({
+      max: MAX_CACHE_ENTRIES,
+      fetchMethod: (_key, _stale, { context, options }) => {
+        // Each namespace has its own cache lifetime; 0 keeps nothing (ask every time).
+        options.ttl = context.ns.webhookCacheSeconds * 1000;
+        return this.ask(context);
+      },
+    });
+  }
 
   /** The policy implementation handed to `ChannelPolicy.implementPolicies`. */
   readonly authorize = async (ns: ChannelNamespaceConfig, { principal, channel }: AccessRequest): Promise<void> => {
-    const key = `${principal.userId}\n${channel.name}`;
-    const cached = this.cache.get(key);
-    if (cached && cached.expiresAt > Date.now()) {
-      if (!cached.allowed) throw fail('FORBIDDEN', 'Refused by the channel webhook');
-      return;
-    }
-    const allowed = await this.ask(ns, principal.userId, channel.name);
-    if (ns.webhookCacheSeconds > 0) this.remember(key, { allowed, expiresAt: Date.now() + ns.webhookCacheSeconds * 1000 });
+    const question = { ns, userId: principal.userId, channel: channel.name };
+    const allowed =
+      ns.webhookCacheSeconds > 0
+        ? await this.answers.fetch(`${principal.userId}\n${channel.name}`, { context: question })
+        : await this.ask(question);
     if (!allowed) throw fail('FORBIDDEN', 'Refused by the channel webhook');
   };
 
-  private async ask(ns: ChannelNamespaceConfig, userId: string, channel: string): Promise<boolean> {
+  private async ask({ ns, userId, channel }: Question): Promise<boolean> {
     const url = ns.webhook as string; // the config schema requires it for this policy
     let response: Response;
     try {
@@ -61,14 +70,5 @@ export class WebhookAuthorizer {
       throw fail('UNAVAILABLE', `The channel authorization webhook failed (${response.status})`);
     }
     return false;
-  }
-
-  private remember(key: string, answer: CachedAnswer): void {
-    this.cache.delete(key);
-    if (this.cache.size >= MAX_CACHE_ENTRIES) {
-      const oldest = this.cache.keys().next().value;
-      if (oldest !== undefined) this.cache.delete(oldest);
-    }
-    this.cache.set(key, answer);
   }
 }

@@ -2,10 +2,13 @@
  * The Fastify instance that serves the HTTP API on the same server as Socket.IO.
  * Errors of every kind leave as the contract's body `{ ok: false, error: { code, message } }`.
  * Browser pages on an allowed origin (`cors.origins`, the same list Socket.IO obeys)
- * may call the API cross-origin: CORS headers on every answer and a preflight answer.
+ * may call the API cross-origin (@fastify/cors): CORS headers on every answer to an
+ * allowed origin, preflights answered, a preflight from another origin refused with
+ * 403 FORBIDDEN, and an OPTIONS request that is no preflight left to the 404 handler.
  */
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import cors, { type FastifyCorsOptions } from '@fastify/cors';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { SwitchboardError, toSwitchboardError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../monitoring/metrics.js';
@@ -23,8 +26,24 @@ export interface HttpAppOptions {
   corsOrigins?: readonly string[];
 }
 
-const CORS_METHODS = 'GET, POST, PUT, DELETE, OPTIONS';
-const CORS_HEADERS = 'authorization, content-type';
+const CORS_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'];
+
+/**
+ * CORS per request: the request's own origin when allowed (bearer tokens, so no
+ * credentials), nothing for other origins and for requests that are no preflight.
+ */
+function corsFor(origins: readonly string[]) {
+  return (request: FastifyRequest, callback: (error: Error | null, options: FastifyCorsOptions) => void) => {
+    const origin = request.headers.origin;
+    const isPreflight = request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined;
+    if (origin === undefined || (request.method === 'OPTIONS' && !isPreflight)) return callback(null, { origin: false });
+    if (!originAllowed(origins, origin)) {
+      if (isPreflight) return callback(new SwitchboardError('FORBIDDEN', 'Origin not allowed'), { origin: false });
+      return callback(null, { origin: false });
+    }
+    callback(null, { origin, methods: CORS_METHODS, maxAge: 600, optionsSuccessStatus: 200, credentials: false });
+  };
+}
 
 /** Maps Fastify's own errors (bad JSON, body too large, …) onto contract codes. */
 function fromFastifyError(error: FastifyError): SwitchboardError {
@@ -64,25 +83,8 @@ export function createHttpApp(options: HttpAppOptions): { app: FastifyInstance; 
   });
 
   // CORS for browser pages (e.g. examples/chat.html, whose API calls send
-  // `Authorization` and so are preflighted). No credentials: the API takes bearer tokens.
-  const origins = options.corsOrigins ?? [];
-  app.addHook('onRequest', async (request, reply) => {
-    const origin = request.headers.origin;
-    if (!origin || !originAllowed(origins, origin)) return;
-    void reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
-  });
-  app.options('/*', async (request, reply) => {
-    const origin = request.headers.origin;
-    if (!origin || !request.headers['access-control-request-method']) {
-      throw new SwitchboardError('NOT_FOUND', `No route OPTIONS ${request.url.split('?')[0]}`);
-    }
-    if (!originAllowed(origins, origin)) throw new SwitchboardError('FORBIDDEN', 'Origin not allowed');
-    void reply
-      .header('access-control-allow-methods', CORS_METHODS)
-      .header('access-control-allow-headers', request.headers['access-control-request-headers'] ?? CORS_HEADERS)
-      .header('access-control-max-age', '600');
-    return { ok: true };
-  });
+  // `Authorization` and so are preflighted).
+  void app.register(cors, { delegator: corsFor(options.corsOrigins ?? []) });
 
   app.setNotFoundHandler((request, reply) => {
     void reply
