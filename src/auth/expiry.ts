@@ -9,23 +9,33 @@ import { SwitchboardError } from '../core/errors.js';
 // lives 30 days by default, so long delays are chained in steps.
 const MAX_DELAY = 2_147_483_647;
 
+/** A timer for an absolute time, re-armed in steps; `handle` is always the live one. */
+interface Alarm {
+  handle?: NodeJS.Timeout;
+}
+
 interface Timers {
-  warn?: NodeJS.Timeout;
-  expire?: NodeJS.Timeout;
+  warn: Alarm;
+  expire: Alarm;
 }
 
 const timers = new WeakMap<SwitchboardSocket, Timers>();
 
-function at(epochMs: number, fn: () => void): NodeJS.Timeout {
+/**
+ * Calls `fn` at `epochMs`. Each re-armed step replaces `alarm.handle`, so clearing the
+ * alarm stops it whichever step it is on (a refreshed socket is never cut off at its
+ * old expiry, however far away that was).
+ */
+function at(alarm: Alarm, epochMs: number, fn: () => void): Alarm {
   const delay = epochMs - Date.now();
-  if (delay > MAX_DELAY) return setTimeout(() => at(epochMs, fn), MAX_DELAY);
-  return setTimeout(fn, Math.max(0, delay));
+  alarm.handle = delay > MAX_DELAY ? setTimeout(() => at(alarm, epochMs, fn), MAX_DELAY) : setTimeout(fn, Math.max(0, delay));
+  return alarm;
 }
 
 export function clearExpiry(socket: SwitchboardSocket): void {
   const t = timers.get(socket);
-  if (t?.warn) clearTimeout(t.warn);
-  if (t?.expire) clearTimeout(t.expire);
+  clearTimeout(t?.warn.handle);
+  clearTimeout(t?.expire.handle);
   timers.delete(socket);
 }
 
@@ -33,21 +43,20 @@ export function scheduleExpiry(ctx: SwitchboardContext, socket: SwitchboardSocke
   clearExpiry(socket);
   const expiresAt = socket.data.expiresAt;
   if (expiresAt === null) return;
-  const t: Timers = {};
   const remaining = expiresAt - Date.now();
   // Warn `expiryWarningSeconds` ahead, or half-way for credentials shorter than that.
   const lead = Math.min(ctx.config.auth.expiryWarningSeconds * 1000, Math.floor(remaining / 2));
-  t.warn = at(expiresAt - lead, () => {
+  const warn = at({}, expiresAt - lead, () => {
     if (!socket.connected) return;
     ctx.emitter.counted('auth:expiring');
     socket.emit('auth:expiring', { expiresAt: new Date(expiresAt).toISOString() });
   });
-  t.expire = at(expiresAt, () => {
+  const expire = at({}, expiresAt, () => {
     if (!socket.connected) return;
     ctx.metrics.errors.inc({ code: 'AUTH_EXPIRED' });
     socket.emit('error', new SwitchboardError('AUTH_EXPIRED', 'Credentials expired; reconnect with a new token').toWire());
     // Let the error packet flush before the disconnect packet.
     setImmediate(() => socket.disconnect(true));
   });
-  timers.set(socket, t);
+  timers.set(socket, { warn, expire });
 }

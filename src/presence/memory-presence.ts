@@ -1,16 +1,30 @@
-/** Presence for a single node, in memory. */
+/**
+ * Presence for a single node, in memory. Online users are kept while connected; what
+ * is remembered of users who left (last seen, chosen status) sits in an LRU bounded in
+ * size and age, so a stream of guests (each guest session is a new user) cannot grow
+ * the process without bound. The Redis store keeps the same facts with a TTL.
+ */
+import { LRUCache } from 'lru-cache';
 import type { PresenceInfo, UserStatus } from '../protocol/shapes.js';
 import type { PresenceStore } from './presence-store.js';
+
+export interface MemoryPresenceOptions {
+  /** Users who left that are still remembered (last seen, status); @default 100_000 */
+  maxOfflineUsers?: number;
+  /** How long a user who left is remembered; @default 30 days */
+  offlineTtlMs?: number;
+}
 
 interface UserEntry {
   sockets: Set<string>;
   status: UserStatus;
 }
 
-export function createMemoryPresence(): PresenceStore {
+export function createMemoryPresence(options: MemoryPresenceOptions = {}): PresenceStore {
   const users = new Map<string, UserEntry>();
-  const lastSeen = new Map<string, number>();
-  const chosenStatus = new Map<string, UserStatus>();
+  const remembered = { max: options.maxOfflineUsers ?? 100_000, ttl: options.offlineTtlMs ?? 30 * 86_400_000 };
+  const lastSeen = new LRUCache<string, number>(remembered);
+  const chosenStatus = new LRUCache<string, UserStatus>(remembered);
   let connections = 0;
 
   const store = {
