@@ -27,6 +27,7 @@ import { Lifecycle } from './core/lifecycle.js';
 import { createLogger, type Logger } from './core/logger.js';
 import { Startup } from './core/startup.js';
 import { BUILTIN_FEATURES, loadConfigFor, migrationsFor } from './features.js';
+import type { InjectOptions, LightMyRequestResponse as InjectResponse } from 'fastify';
 import { createHttpApp } from './http/app.js';
 import { createMetrics } from './monitoring/metrics.js';
 import { createMemoryPresence } from './presence/memory-presence.js';
@@ -69,6 +70,12 @@ export interface Switchboard extends ProvidedApi {
   isUserOnline(userId: string): Promise<boolean>;
   getOnlineUsers(): Promise<string[]>;
   getUserSockets(userId: string): Promise<string[]>;
+  /**
+   * Answers an HTTP request in-process, without a socket (Fastify's `inject`): tests,
+   * and hosts that call the HTTP API from the same process.
+   * @example const res = await sb.inject({ method: 'GET', url: '/ready' }); res.statusCode
+   */
+  inject(request: InjectOptions): Promise<InjectResponse>;
   /**
    * Graceful stop: refuses new connections, waits for in-flight acks and store writes
    * (up to `shutdownTimeoutMs`), closes transports so clients reconnect elsewhere,
@@ -197,6 +204,7 @@ export async function createSwitchboard(
     isUserOnline: (userId: string) => presence.isOnline(userId),
     getOnlineUsers: () => presence.onlineUsers(),
     getUserSockets: (userId: string) => presence.getUserSockets(userId),
+    inject: (request) => http.app.inject(request),
     close: createClose({ ctx, startup, markClosing: () => (closing = true) }),
     context: ctx,
     config,

@@ -1,5 +1,5 @@
 /** Health, readiness, metrics, status and the admin routes, with their access rules. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { emitAck } from '../../test/support/client.js';
 import { startTestServer } from '../../test/support/server.js';
 
@@ -102,7 +102,11 @@ describe('HTTP monitoring routes', () => {
     const server = await startTestServer();
     const { socket } = await server.connect('on');
     await server.connect('gone').then(({ socket: s }) => s.disconnect());
-    await new Promise((r) => setTimeout(r, 100));
+    // The disconnect reaches the server's presence asynchronously.
+    await vi.waitFor(async () => {
+      const { body } = await server.request('GET', '/api/presence?userIds=gone', { apiKey: true });
+      expect(body.presence.gone.online).toBe(false);
+    });
     const { status, body } = await server.request('GET', '/api/presence?userIds=on,gone,never', { apiKey: true });
     expect(status).toBe(200);
     expect(body.presence.on).toEqual({ status: 'online', online: true, lastSeen: null, devices: 1 });

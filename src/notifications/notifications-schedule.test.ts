@@ -4,7 +4,7 @@
  * Waits are on events and store state, never on elapsed time.
  */
 import { describe, expect, it } from 'vitest';
-import { collect, expectNoEvent, nextEvent, sleep } from '../../test/support/client.js';
+import { collect, expectNoEvent, nextEvent } from '../../test/support/client.js';
 import { listFor, notifyVia, sharedPgStores, tempSqliteUrl, waitFor } from '../../test/support/notifications-kit.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
 import { postgresUnavailable } from '../../test/support/services.js';
@@ -93,7 +93,8 @@ describe('scheduled notifications', () => {
     await waitFor(async () => (await schedule.pendingCount()) === 0, 15_000, 'the queue to drain');
     // Socket.IO emits are asynchronous: wait until all 40 arrived, then a little longer for any duplicate.
     await waitFor(() => received.flat().length >= 40, 10_000, '40 notifications');
-    await sleep(300);
+    // A duplicate would arrive right behind the originals: absence is checked over a short window.
+    await Promise.all(devices.map(({ socket }) => expectNoEvent(socket, 'notification', 300)));
     const all = received.flat().map((n) => n.id);
     expect(all).toHaveLength(40);
     expect(new Set(all)).toEqual(new Set(ids));

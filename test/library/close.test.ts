@@ -1,7 +1,7 @@
 /** close(): in-flight acks are answered before transports close; the host's server stays open. */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { signToken } from '../../src/auth/sign-token.js';
 import { BUILTIN_FEATURES, createSwitchboard, defineEvent, defineFeature } from '../../src/index.js';
@@ -37,9 +37,10 @@ describe('library close()', () => {
     const { socket } = await connectClient(url, { token });
 
     const pendingAck = emitAck(socket, 'slow');
-    await new Promise((r) => setTimeout(r, 50));
+    // The slow handler is in flight once the lifecycle tracks it.
+    await vi.waitFor(() => expect(sb.context.lifecycle.pending).toBeGreaterThan(0));
+    // close() refuses new handshakes at once, then waits for the ack.
     const closing = sb.close();
-    await new Promise((r) => setTimeout(r, 50));
     expect((await expectRefused(url, { token, transports: ['polling'] })).data?.code).toBe('UNAVAILABLE');
     release();
     expect(await pendingAck).toEqual({ ok: true, data: { done: true } });

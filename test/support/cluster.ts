@@ -72,11 +72,4 @@ export async function redisProxy(): Promise<{ url: string; cut(): Promise<void> 
   return { url: `redis://127.0.0.1:${port}`, cut };
 }
 
-/** Polls `condition` until it holds (bounded; no timing assertion). */
-export async function waitUntil(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { waitUntil } from './wait.js';

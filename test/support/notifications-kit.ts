@@ -1,4 +1,4 @@
-/** Helpers for the notifications tests: polling waits, temp SQLite files, shared PostgreSQL schemas. */
+/** Helpers for the notifications tests: waits, temp SQLite files, shared PostgreSQL schemas. */
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,19 +10,7 @@ import { onCleanup } from './cleanup.js';
 import type { TestServer } from './server.js';
 import { PG_URL } from './services.js';
 
-/**
- * Polls `check` until it returns a truthy value (or throws after `timeoutMs`).
- * A wait on a condition, not a timed assertion: it never fails for being early.
- */
-export async function waitFor<T>(check: () => Promise<T> | T, timeoutMs = 10_000, what = 'condition'): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { waitFor } from './wait.js';
 
 /** POST /api/notify with the test API key. */
 export function notifyVia(server: TestServer, body: unknown) {

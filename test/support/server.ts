@@ -20,7 +20,7 @@ export interface TestServer extends RunningServer {
   token(sub: string, options?: Partial<SignTokenOptions>): Promise<string>;
   /** Connects a real client as `sub` and waits for `connected`. */
   connect(sub: string, options?: ConnectOptions & { roles?: string[] }): ReturnType<typeof connectClient>;
-  /** fetch() against the server with the API key or a token. */
+  /** An HTTP request (in-process, through Fastify's inject) with the API key or a token. */
   request(
     method: string,
     path: string,
@@ -77,15 +77,16 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       let body: string | undefined = opts.rawBody;
       if (opts.body !== undefined) body = JSON.stringify(opts.body);
       if (body !== undefined) headers['content-type'] ??= 'application/json';
-      const response = await fetch(`${running.url}${path}`, { method, headers, body });
-      const text = await response.text();
-      let parsed: unknown = text;
+      // In-process (Fastify's inject): HTTP-only tests need no socket. Tests of the
+      // transport itself (CORS, the mount, body limits on the wire) use fetch.
+      const response = await running.switchboard.inject({ method: method as 'GET', url: path, headers, payload: body });
+      let parsed: unknown = response.body;
       try {
-        parsed = JSON.parse(text);
+        parsed = JSON.parse(response.body);
       } catch {
         // non-JSON bodies (metrics) stay text
       }
-      return { status: response.status, body: parsed };
+      return { status: response.statusCode, body: parsed };
     },
   };
 }
