@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { hostname } from 'node:os';
+import type { InjectOptions, LightMyRequestResponse as InjectResponse } from 'fastify';
 import { attachConnectionPipeline } from './assembly/connections.js';
 import { createFeatureRegistry, installFeature } from './assembly/features.js';
 import { captureHostListeners, mountHttpApi, restoreHostListeners } from './assembly/http-mount.js';
@@ -27,7 +28,6 @@ import { Lifecycle } from './core/lifecycle.js';
 import { createLogger, type Logger } from './core/logger.js';
 import { Startup } from './core/startup.js';
 import { BUILTIN_FEATURES, loadConfigFor, migrationsFor } from './features.js';
-import type { InjectOptions, LightMyRequestResponse as InjectResponse } from 'fastify';
 import { createHttpApp } from './http/app.js';
 import { createMetrics } from './monitoring/metrics.js';
 import { createMemoryPresence } from './presence/memory-presence.js';
