@@ -30,8 +30,33 @@ export const rateLimitRule = z
   .strict();
 export type RateLimitRule = z.output<typeof rateLimitRule>;
 
-/** The `default` rule: 10 events/s per user, as the chat seed has it. */
+/** The `default` rule: 10 events/s per user (PROTOCOL.md's example). */
 export const DEFAULT_RATE_LIMIT: RateLimitRule = { points: 10, perSeconds: 1 };
+
+/**
+ * Cheap, bursty events get budgets of their own, so a client that subscribes to its
+ * channels and sends receipts right after connecting is not refused by the default
+ * 10/s (it was: 7 of 11 subscribes at start-up). Each is a bucket of its own.
+ */
+const DEFAULT_EVENT_LIMITS = {
+  subscribe: { points: 100, perSeconds: 10 },
+  unsubscribe: { points: 100, perSeconds: 10 },
+  'typing:*': { points: 30, perSeconds: 10 },
+  'message:delivered': { points: 200, perSeconds: 10 },
+  'message:read': { points: 100, perSeconds: 10 },
+  'notification:read': { points: 100, perSeconds: 10 },
+} satisfies Record<string, RateLimitRule>;
+
+function rateLimitsSchema() {
+  const presets = Object.fromEntries(
+    Object.entries(DEFAULT_EVENT_LIMITS).map(([event, rule]) => [event, rateLimitRule.default(rule).describe(`Budget of \`${event}\``)]),
+  ) as { [E in keyof typeof DEFAULT_EVENT_LIMITS]: z.ZodDefault<typeof rateLimitRule> };
+  return z
+    .object({ default: rateLimitRule.default(DEFAULT_RATE_LIMIT).describe('The rule of every event without a rule of its own'), ...presets })
+    .catchall(rateLimitRule)
+    .prefault({})
+    .describe('Per-user limits: `default` for every event, a rule per event name (`typing:*` covers typing:start and typing:stop)');
+}
 
 const authSchema = z
   .object({
@@ -189,11 +214,7 @@ export const coreConfigShape = {
     .strict()
     .prefault({}),
   socket: socketSchema,
-  rateLimits: z
-    .object({ default: rateLimitRule.default(DEFAULT_RATE_LIMIT).describe('The rule of every event without a rule of its own') })
-    .catchall(rateLimitRule)
-    .prefault({})
-    .describe('Per-user limits: `default` for every event, overrides by event name'),
+  rateLimits: rateLimitsSchema(),
   floodDisconnectAfter: z
     .number()
     .int()

@@ -33,6 +33,10 @@ describe('HTTP monitoring routes', () => {
     expect(text).toMatch(/switchboard_event_duration_seconds_bucket\{le="0.005",event="ping"\}/);
     expect(text).toMatch(/switchboard_events_out_total\{event="connected"\} 1/);
     expect(text).toContain('switchboard_handshake_failures_total');
+    // Process metrics under one prefix, not `switchboard_process_process_…`.
+    expect(text).toMatch(/^switchboard_process_cpu_user_seconds_total /m);
+    expect(text).toMatch(/^switchboard_nodejs_heap_size_used_bytes /m);
+    expect(text).not.toContain('switchboard_process_process_');
   });
 
   it('/metrics can require a key', async () => {

@@ -62,4 +62,12 @@ describe('rate limits', () => {
     expect(payload.event.length).toBeLessThanOrEqual(65);
     expect(payload.message.length).toBeLessThan(200);
   });
+
+  it('with the defaults, a client subscribing to its channels right after connecting is not refused', async () => {
+    const server = await startTestServer({ config: { channels: { news: { policy: 'public' } } } });
+    const { socket } = await server.connect('starter');
+    const subscribes = Array.from({ length: 30 }, (_, i) => emitAck(socket, 'subscribe', `news:${i}`));
+    const pings = Array.from({ length: 5 }, () => emitAck(socket, 'ping'));
+    for (const ack of await Promise.all([...subscribes, ...pings])) expect(ack).toMatchObject({ ok: true });
+  });
 });
