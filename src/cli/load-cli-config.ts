@@ -1,21 +1,54 @@
-/** The CLI's config: file + environment + flags, with the dev secret filled in outside production. */
-import { dataDir, loadOrCreateDevSecret, needsDevSecret } from '../auth/dev-secret.js';
+/**
+ * The CLI's config: file + environment + flags, with the development credentials
+ * filled in outside production. `serve` and `token` resolve them the same way (the
+ * same data folder); only `serve` creates them.
+ */
+import {
+  type DevCredential,
+  type DevCredentialMode,
+  dataDir,
+  devApiKey,
+  devSecret,
+  needsDevApiKey,
+  needsDevSecret,
+} from '../auth/dev-secret.js';
 import type { SwitchboardConfig, SwitchboardConfigInput } from '../config/schema.js';
 import { loadConfig } from '../features.js';
 
 export interface CliConfig {
   config: Readonly<SwitchboardConfig>;
-  /** Set when a development secret was used (and where it is kept). */
-  devSecret?: { path: string; created: boolean };
+  /** Set when a development JWT secret is used (and where it is kept). */
+  devSecret?: DevCredential;
+  /** Set when a development API key is used. */
+  devApiKey?: DevCredential;
 }
 
-export function loadCliConfig(flags: { config?: string; port?: string; host?: string }): CliConfig {
+export interface CliConfigFlags {
+  config?: string;
+  port?: string;
+  host?: string;
+}
+
+/**
+ * @param mode `serve` creates missing development credentials (`create`), `token`
+ *   needs the secret the server uses (`require`), the other commands read what exists.
+ */
+export function loadCliConfig(flags: CliConfigFlags, mode: DevCredentialMode = 'read'): CliConfig {
   const overrides: SwitchboardConfigInput = {};
   if (flags.port !== undefined) overrides.port = Number(flags.port);
   if (flags.host !== undefined) overrides.host = flags.host;
   const base = loadConfig({ file: flags.config, overrides });
-  if (!needsDevSecret(base)) return { config: base };
-  const { secret, path, created } = loadOrCreateDevSecret(dataDir(base));
-  const config = loadConfig({ file: flags.config, overrides: { ...overrides, auth: { jwtSecret: secret } } });
-  return { config, devSecret: { path, created } };
+  const dir = dataDir(base);
+  const secret = needsDevSecret(base) ? devSecret(dir, mode) : undefined;
+  const apiKey = needsDevApiKey(base) ? devApiKey(dir, mode) : undefined;
+  if (!secret && !apiKey) return { config: base };
+  const config = loadConfig({
+    file: flags.config,
+    overrides: {
+      ...overrides,
+      ...(secret ? { auth: { jwtSecret: secret.value } } : {}),
+      ...(apiKey ? { apiKeys: [apiKey.value] } : {}),
+    },
+  });
+  return { config, devSecret: secret, devApiKey: apiKey };
 }

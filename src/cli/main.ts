@@ -35,9 +35,9 @@ program
   .option('-H, --host <host>', 'interface to listen on (default: $HOST or 0.0.0.0)')
   .action(async (flags: { config?: string; port?: string; host?: string }) => {
     try {
-      const { config, devSecret } = loadCliConfig(flags);
-      const running = await startServer({ config, handleSignals: true });
-      process.stdout.write(await startupBanner(running.url, config, devSecret));
+      const cli = loadCliConfig(flags, 'create');
+      const running = await startServer({ config: cli.config, handleSignals: true });
+      process.stdout.write(await startupBanner(running.url, running.port, cli));
     } catch (error) {
       fatal(error);
     }
@@ -45,7 +45,9 @@ program
 
 program
   .command('token')
-  .description('Mint a JWT signed with the configured HS256 secret (or the development secret)')
+  .description(
+    'Mint a JWT signed with the configured HS256 secret, or the development secret the server created in the data folder (never a new one)',
+  )
   .requiredOption('-s, --sub <id>', 'user id (the `sub` claim)')
   .option('-r, --roles <roles>', 'comma-separated roles, e.g. admin,monitor', '')
   .option('-n, --name <name>', 'display name (the `name` claim)')
@@ -54,7 +56,7 @@ program
   .option('-c, --config <file>', 'JSON config file (default: $SWITCHBOARD_CONFIG)')
   .action(async (flags: { sub: string; roles: string; name?: string; ttl: string; channel?: string; config?: string }) => {
     try {
-      const { config } = loadCliConfig({ config: flags.config });
+      const { config } = loadCliConfig({ config: flags.config }, 'require');
       if (!config.auth.jwtSecret)
         throw new Error('token needs an HS256 secret (SWITCHBOARD_JWT_SECRET); tokens for RS256/ES256 are minted by your app');
       const ttl = /^\d+$/.test(flags.ttl) ? Number(flags.ttl) : flags.ttl;

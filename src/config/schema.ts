@@ -52,7 +52,10 @@ function rateLimitsSchema() {
     Object.entries(DEFAULT_EVENT_LIMITS).map(([event, rule]) => [event, rateLimitRule.default(rule).describe(`Budget of \`${event}\``)]),
   ) as { [E in keyof typeof DEFAULT_EVENT_LIMITS]: z.ZodDefault<typeof rateLimitRule> };
   return z
-    .object({ default: rateLimitRule.default(DEFAULT_RATE_LIMIT).describe('The rule of every event without a rule of its own'), ...presets })
+    .object({
+      default: rateLimitRule.default(DEFAULT_RATE_LIMIT).describe('The rule of every event without a rule of its own'),
+      ...presets,
+    })
     .catchall(rateLimitRule)
     .prefault({})
     .describe('Per-user limits: `default` for every event, a rule per event name (`typing:*` covers typing:start and typing:stop)');
