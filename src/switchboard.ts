@@ -32,6 +32,7 @@ import type {
 import { isoNow } from './core/ids.js';
 import { Lifecycle } from './core/lifecycle.js';
 import { createLogger, type Logger } from './core/logger.js';
+import { dashboardFeature } from './dashboard/dashboard-feature.js';
 import { createHttpApp } from './http/app.js';
 import { kafkaFeature } from './kafka/kafka-feature.js';
 import { createMetrics, type Metrics } from './monitoring/metrics.js';
@@ -53,6 +54,7 @@ export const BUILTIN_FEATURES: Feature[] = [
   authFeature,
   commandsFeature,
   monitoringFeature,
+  dashboardFeature,
   broadcastFeature,
   channelsFeature,
   notificationsFeature,
@@ -121,7 +123,7 @@ function isApiPath(url: string | undefined, prefix: string): boolean {
   const path = (url ?? '/').split('?')[0] ?? '/';
   if (!path.startsWith(prefix)) return false;
   const rest = path.slice(prefix.length);
-  return rest === '/health' || rest === '/ready' || rest === '/metrics' || rest.startsWith('/api/');
+  return rest === '/health' || rest === '/ready' || rest === '/metrics' || rest.startsWith('/api/') || /^\/dashboard(\/|$)/.test(rest);
 }
 
 /**
