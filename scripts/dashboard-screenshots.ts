@@ -70,13 +70,13 @@ async function main(): Promise<void> {
   const sockets: Socket[] = [];
   const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS, timeout: 30_000 });
   try {
-    // 40 users, some with two devices, one on long-polling; each in a few channels.
+    // 40 users, some with two devices (user-004's second on long-polling); each in a few channels.
     for (let i = 1; i <= 40; i++) {
       const userId = `user-${String(i).padStart(3, '0')}`;
       const token = await signToken({ secret: SECRET, sub: userId, ttl: '1h' });
       const devices = i % 4 === 0 ? 2 : 1;
       for (let d = 0; d < devices; d++) {
-        const socket = await connect(server.url, token, i === 7 && d === 0 ? 'polling' : 'websocket');
+        const socket = await connect(server.url, token, i === 4 && d === 1 ? 'polling' : 'websocket');
         sockets.push(socket);
         await ack(socket, 'subscribe', `trip:${(i % 6) + 1}`);
         if (i % 3 === 0) await ack(socket, 'subscribe', 'news:world');
@@ -122,6 +122,7 @@ async function main(): Promise<void> {
     await page.fill('[data-testid=publish-form] textarea[name=data]', '{ "changes": { "name": "Lisbon" } }');
     await page.getByRole('button', { name: 'Publish…', exact: true }).click();
     await page.getByTestId('confirm-dialog').waitFor();
+    await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: join(outDir, 'dashboard-confirm.png') });
     clearInterval(traffic);
     console.log(`screenshots in ${outDir}`);
