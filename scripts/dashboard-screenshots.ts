@@ -17,7 +17,7 @@ import { io, type Socket } from 'socket.io-client';
 import { signToken } from '../src/auth/sign-token.js';
 import { loadConfig } from '../src/config/load.js';
 import { startServer } from '../src/server.js';
-import { CHROMIUM_ARGS } from '../test/support/dashboard.js';
+import { CHROMIUM_ARGS } from '../test/support/browser.js';
 
 const SECRET = 'dashboard-screenshots-secret-0123456789abcdef';
 const API_KEY = 'sk_demo_0123456789abcdef';

@@ -154,13 +154,17 @@ const median = (sorted: number[]) => sorted[Math.floor(sorted.length / 2)] ?? Nu
 
 async function browserFigures(url: string): Promise<string> {
   const { chromium } = await import('playwright-core');
-  const { CHROMIUM_ARGS } = await import('../test/support/dashboard.js');
+  const { CHROMIUM_ARGS } = await import('../test/support/browser.js');
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1360, height: 1000 } });
     let bytes = 0;
     page.on('response', (response) => {
-      if (response.url().includes('/api/admin/')) void response.body().then((b) => (bytes += b.length), () => undefined);
+      if (response.url().includes('/api/admin/'))
+        void response.body().then(
+          (b) => (bytes += b.length),
+          () => undefined,
+        );
     });
     const started = performance.now();
     await page.goto(`${url}/dashboard`);

@@ -7,10 +7,10 @@
 import { existsSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../test/support/browser.js';
 import { CHANNELS_TEST_CONFIG, subscribeOk } from '../../test/support/channels.js';
 import { onCleanup } from '../../test/support/cleanup.js';
 import { nextEvent } from '../../test/support/client.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../test/support/dashboard.js';
 import { startTestServer, TEST_API_KEY, type TestServer } from '../../test/support/server.js';
 import { IN_CI } from '../../test/support/services.js';
 import type { Notification } from '../protocol/shapes.js';

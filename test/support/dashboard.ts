@@ -1,4 +1,4 @@
-/** Helpers for the dashboard tests: admin calls, a logger whose lines can be read, Chromium. */
+/** Helpers for the dashboard tests: admin calls and a logger whose lines can be read. */
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import type { Logger } from '../../src/core/logger.js';
@@ -27,18 +27,3 @@ export async function adminGet(server: TestServer, path: string, token?: string)
   if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
-
-/** Debian's Chromium, as scripts/install-test-deps.sh installs it. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/** The flags every browser test launches Chromium with (no network beyond 127.0.0.1, no profile sync). */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
