@@ -39,8 +39,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { pino } from 'pino';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { signToken } from '../src/auth/sign-token.js';
-import { loadConfig } from '../src/config/load.js';
+import { loadConfig } from '../src/features.js';
 import { type RunningServer, startServer } from '../src/server.js';
+import { CHROMIUM_ARGS } from '../test/support/browser.js';
 
 const SECRET = 'check-chat-example-secret-0123456789abcdef';
 const STEP_TIMEOUT_MS = 15_000;
@@ -150,15 +151,7 @@ async function main(): Promise<void> {
         executablePath: chromiumPath,
         headless: true,
         // Playwright gives each launch a fresh temporary profile (user data dir).
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
+        args: CHROMIUM_ARGS,
         timeout: 30_000,
       })
       .catch((err: Error) => {

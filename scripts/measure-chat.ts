@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { io, type Socket } from 'socket.io-client';
 import { signToken } from '../src/auth/sign-token.js';
-import { loadConfig } from '../src/config/load.js';
+import { loadConfig } from '../src/features.js';
 import { startServer } from '../src/server.js';
 
 const SECRET = 'measure-secret-with-enough-length-0123456789';

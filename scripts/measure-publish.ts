@@ -33,7 +33,7 @@ type RunReport = { kind: 'done'; published: number; startedAt: number; endedAt: 
 
 /** The child: a Switchboard that publishes when told to. */
 async function serve(): Promise<void> {
-  const { loadConfig } = await import('../src/config/load.js');
+  const { loadConfig } = await import('../src/features.js');
   const { startServer } = await import('../src/server.js');
   const { pino } = await import('pino');
   const file = join(tmpdir(), `sb-measure-${process.pid}.db`);

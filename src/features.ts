@@ -14,6 +14,7 @@ import { commandsFeature } from './commands/commands-feature.js';
 import { type LoadConfigOptions, loadConfigWith } from './config/load.js';
 import { type ConfigSchema, composeConfigSchema, type SwitchboardConfig } from './config/schema.js';
 import type { Feature } from './core/feature.js';
+import { dashboardFeature } from './dashboard/dashboard-feature.js';
 import { kafkaFeature } from './kafka/kafka-feature.js';
 import { monitoringFeature } from './monitoring/monitoring-feature.js';
 import { notificationsFeature } from './notifications/notifications-feature.js';
@@ -24,6 +25,7 @@ export const BUILTIN_FEATURES: readonly Feature[] = [
   authFeature,
   commandsFeature,
   monitoringFeature,
+  dashboardFeature,
   broadcastFeature,
   channelsFeature,
   notificationsFeature,

@@ -73,7 +73,14 @@ function pathOf(url: string | undefined): string {
 
 /** The routes of Switchboard's own HTTP API, relative to its prefix. */
 export function isApiPath(path: string): boolean {
-  return path === '/health' || path === '/ready' || path === '/metrics' || path.startsWith('/api/') || path === '/api';
+  return (
+    path === '/health' ||
+    path === '/ready' ||
+    path === '/metrics' ||
+    path.startsWith('/api/') ||
+    path === '/api' ||
+    /^\/dashboard(\/|$)/.test(path)
+  );
 }
 
 /**

@@ -12,10 +12,60 @@ export interface Metrics {
   readonly errors: Counter<'code'>;
   readonly handshakeFailures: Counter<'code'>;
   readonly eventLatency: Histogram<'event'>;
-  /** Events in per second over the last minute (for /api/stats). */
-  eventsPerSecond(): number;
+  /** Events in per second over the last `windowSeconds` (1–60; @default 60, as /api/stats shows). */
+  eventsPerSecond(windowSeconds?: number): number;
+  /** Server emits per second (one per emit call, as `eventsOut` counts) over the last `windowSeconds`; @default 60 */
+  eventsOutPerSecond(windowSeconds?: number): number;
   /** Errors by code since start (for /api/stats). */
   errorsByCode(): Promise<Record<string, number>>;
+  /** Refused handshakes by code since start (for the dashboard). */
+  handshakeFailuresByCode(): Promise<Record<string, number>>;
+}
+
+/**
+ * Counts per second over the last minute in a ring of per-second buckets: cheap to
+ * update on the hot path, exact enough for a dashboard.
+ */
+function createRateWindow(startedAt: number): { hit(): void; perSecond(windowSeconds?: number): number } {
+  const WINDOW = 60;
+  const buckets = new Array<number>(WINDOW).fill(0);
+  let bucketSecond = Math.floor(Date.now() / 1000);
+  const advance = () => {
+    const now = Math.floor(Date.now() / 1000);
+    const steps = Math.min(now - bucketSecond, WINDOW);
+    for (let i = 1; i <= steps; i++) buckets[(bucketSecond + i) % WINDOW] = 0;
+    if (now > bucketSecond) bucketSecond = now;
+  };
+  return {
+    hit() {
+      advance();
+      buckets[bucketSecond % WINDOW] = (buckets[bucketSecond % WINDOW] ?? 0) + 1;
+    },
+    perSecond(windowSeconds = WINDOW) {
+      advance();
+      const window = Math.min(WINDOW, Math.max(1, Math.floor(windowSeconds)));
+      const span = Math.min(window, Math.max(1, Math.ceil((Date.now() - startedAt) / 1000)));
+      let sum = 0;
+      // The current (partial) second and the `window - 1` before it.
+      for (let i = 0; i < window; i++) sum += buckets[(bucketSecond - i + WINDOW) % WINDOW] ?? 0;
+      return Math.round((sum / span) * 100) / 100;
+    },
+  };
+}
+
+/** Wraps a counter's `inc` so every call also lands in a rate window. */
+function countRate<L extends string>(counter: Counter<L>, window: { hit(): void }): void {
+  const originalInc = counter.inc.bind(counter);
+  counter.inc = ((...args: Parameters<typeof counter.inc>) => {
+    window.hit();
+    originalInc(...args);
+  }) as typeof counter.inc;
+}
+
+async function countsByLabel<L extends string>(counter: Counter<L>, label: L): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const value of (await counter.get()).values) out[String(value.labels[label])] = value.value;
+  return out;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -59,23 +109,11 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     registers: [registry],
   });
 
-  // A ring of per-second counts: cheap to update on the hot path, exact enough for a dashboard.
-  const WINDOW = 60;
-  const buckets = new Array<number>(WINDOW).fill(0);
-  let bucketSecond = Math.floor(Date.now() / 1000);
-  const advance = () => {
-    const now = Math.floor(Date.now() / 1000);
-    const steps = Math.min(now - bucketSecond, WINDOW);
-    for (let i = 1; i <= steps; i++) buckets[(bucketSecond + i) % WINDOW] = 0;
-    if (now > bucketSecond) bucketSecond = now;
-  };
-  const originalInc = eventsIn.inc.bind(eventsIn);
-  eventsIn.inc = ((...args: Parameters<typeof eventsIn.inc>) => {
-    advance();
-    buckets[bucketSecond % WINDOW] = (buckets[bucketSecond % WINDOW] ?? 0) + 1;
-    originalInc(...args);
-  }) as typeof eventsIn.inc;
   const startedAt = Date.now();
+  const inRate = createRateWindow(startedAt);
+  const outRate = createRateWindow(startedAt);
+  countRate(eventsIn, inRate);
+  countRate(eventsOut, outRate);
 
   return {
     registry,
@@ -85,17 +123,9 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     errors,
     handshakeFailures,
     eventLatency,
-    eventsPerSecond() {
-      advance();
-      const span = Math.min(WINDOW, Math.max(1, Math.ceil((Date.now() - startedAt) / 1000)));
-      let sum = 0;
-      for (const n of buckets) sum += n;
-      return Math.round((sum / span) * 100) / 100;
-    },
-    async errorsByCode() {
-      const out: Record<string, number> = {};
-      for (const value of (await errors.get()).values) out[String(value.labels.code)] = value.value;
-      return out;
-    },
+    eventsPerSecond: (windowSeconds) => inRate.perSecond(windowSeconds),
+    eventsOutPerSecond: (windowSeconds) => outRate.perSecond(windowSeconds),
+    errorsByCode: () => countsByLabel(errors, 'code'),
+    handshakeFailuresByCode: () => countsByLabel(handshakeFailures, 'code'),
   };
 }

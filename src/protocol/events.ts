@@ -233,8 +233,12 @@ export interface ServerToClientEvents {
   'auth:expiring': (payload: AuthExpiringPayload) => void;
 }
 
-/** Server-to-server events between nodes (through the socket.io adapter). */
-export type InterServerEvents = Record<string, never>;
+/**
+ * Server-to-server events between nodes (through the socket.io adapter's
+ * `serverSideEmit`). Empty here; a feature adds its own by declaration merging.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging
+export interface InterServerEvents {}
 
 /** Per-socket data kept by the server (readable by `fetchSockets()` on any node). */
 export interface SocketData {

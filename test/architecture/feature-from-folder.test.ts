@@ -34,7 +34,6 @@ const helloFeature = defineFeature({
   config: helloConfig,
   migrations: {
     '9000_hello_greetings': {
-      // biome-ignore lint/suspicious/noExplicitAny: migrations are schema-agnostic
       up: (db: any) =>
         db.schema
           .createTable('hello_greetings')
@@ -43,7 +42,6 @@ const helloFeature = defineFeature({
     },
   },
   setup(ctx) {
-    // biome-ignore lint/suspicious/noExplicitAny: the tiny feature's table is not declared on Database
     const db = ctx.store.db as any;
     const countOf = async (name: string) =>
       Number((await db.selectFrom('hello_greetings').select(sql`count(*)`.as('n')).where('name', '=', name).executeTakeFirst()).n);

@@ -77,7 +77,6 @@ export async function expectRefused(
 export function nextEvent<T = unknown>(socket: TestSocket, event: string, timeoutMs = 5000): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`timed out waiting for "${event}"`)), timeoutMs);
-    // biome-ignore lint/suspicious/noExplicitAny: tests listen to app-chosen names too
     (socket as any).once(event, (payload: T) => {
       clearTimeout(timer);
       resolve(payload);
@@ -89,7 +88,6 @@ export function nextEvent<T = unknown>(socket: TestSocket, event: string, timeou
 export function nextEventArgs(socket: TestSocket, event: string, timeoutMs = 5000): Promise<unknown[]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`timed out waiting for "${event}"`)), timeoutMs);
-    // biome-ignore lint/suspicious/noExplicitAny: tests listen to app-chosen names too
     (socket as any).once(event, (...args: unknown[]) => {
       clearTimeout(timer);
       resolve(args);
@@ -100,7 +98,6 @@ export function nextEventArgs(socket: TestSocket, event: string, timeoutMs = 500
 /** Collects every occurrence of an event until read. */
 export function collect<T = unknown>(socket: TestSocket, event: string): T[] {
   const seen: T[] = [];
-  // biome-ignore lint/suspicious/noExplicitAny: tests listen to app-chosen names too
   (socket as any).on(event, (payload: T) => seen.push(payload));
   return seen;
 }
@@ -109,7 +106,6 @@ export function collect<T = unknown>(socket: TestSocket, event: string): T[] {
 export function emitAck<T = unknown>(socket: TestSocket, event: string, ...args: unknown[]): Promise<Ack<T>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ack for "${event}"`)), 5000);
-    // biome-ignore lint/suspicious/noExplicitAny: the helper serves every event
     (socket as any).emit(event, ...args, (response: Ack<T>) => {
       clearTimeout(timer);
       resolve(response);
@@ -123,10 +119,8 @@ export async function expectNoEvent(socket: TestSocket, event: string, ms = 300)
   const listener = (payload: unknown) => {
     got = payload ?? true;
   };
-  // biome-ignore lint/suspicious/noExplicitAny: tests listen to app-chosen names too
   (socket as any).on(event, listener);
   await new Promise((r) => setTimeout(r, ms));
-  // biome-ignore lint/suspicious/noExplicitAny: tests listen to app-chosen names too
   (socket as any).off(event, listener);
   if (got !== undefined) throw new Error(`unexpected "${event}": ${JSON.stringify(got)}`);
 }

@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { type SignTokenOptions, signToken } from '../../src/auth/sign-token.js';
 import type { SwitchboardConfigInput } from '../../src/config/schema.js';
 import type { Feature } from '../../src/core/feature.js';
+import type { Logger } from '../../src/core/logger.js';
 import { BUILTIN_FEATURES, loadConfigFor } from '../../src/features.js';
 import { type RunningServer, startServer } from '../../src/server.js';
 import type { Store } from '../../src/store/store.js';
@@ -35,6 +36,8 @@ export interface TestServerOptions {
   store?: Store;
   /** Keep the server running after the test (for tests that stop it themselves). */
   manualStop?: boolean;
+  /** A logger of the test's own (e.g. to read audit lines); @default silent */
+  logger?: Logger;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -53,12 +56,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       ...(options.config?.auth ? { auth: { jwtSecret: TEST_SECRET, ...options.config.auth } } : {}),
     },
   });
-  const running = await startServer({
-    config,
-    features: options.features,
-    store: options.store,
-    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
-  });
+  const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const running = await startServer({ config, features: options.features, store: options.store, logger });
   if (!options.manualStop) onCleanup(() => running.stop());
 
   const token = (sub: string, opts: Partial<SignTokenOptions> = {}) =>
