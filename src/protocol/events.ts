@@ -4,11 +4,15 @@
  * take an optional acknowledgement callback as their last argument.
  */
 import type { WireError } from './error-codes.js';
-import type { AckCallback, Conversation, Message, Notification, Publication, PublicationMeta, UserStatus } from './shapes.js';
+import type { Ack, AckCallback, Conversation, Message, Notification, Publication, PublicationMeta, UserStatus } from './shapes.js';
 
 // ---- client → server payloads -------------------------------------------------
 
 export type SubscribePayload = string | { channel: string; since?: number; token?: string };
+/** `subscribe:batch`: several subscribes in one event (one round trip, one rate-limit point). */
+export interface SubscribeBatchPayload {
+  subscriptions: Array<Exclude<SubscribePayload, string> | string>;
+}
 export type UnsubscribePayload = string | { channel: string };
 export interface PublishPayload {
   channel: string;
@@ -149,6 +153,8 @@ export interface ClientToServerEvents {
   echo: WithAck<[payload?: unknown], EchoResponsePayload>;
   message: WithAck<[payload?: unknown], MessageReceivedPayload>;
   subscribe: WithAck<[payload: SubscribePayload], SubscribeResult>;
+  /** Each result is the ack that entry's own `subscribe` would have had, in the same order. */
+  'subscribe:batch': WithAck<[payload: SubscribeBatchPayload], { results: Ack<SubscribeResult>[] }>;
   unsubscribe: WithAck<[payload: UnsubscribePayload], { channel: string }>;
   publish: WithAck<[payload: PublishPayload], { offset: number | null }>;
   'auth:refresh': WithAck<[payload: AuthRefreshPayload], { expiresAt: string | null }>;
