@@ -46,22 +46,30 @@ export async function measureClientBundle(): Promise<{ client: BundleSize; withS
   return { client: await bundleSize(['socket.io-client']), withSocketIo: await bundleSize([]) };
 }
 
-/** Bundles the chat example into `outFile` (an IIFE for a classic <script>). */
-export async function buildChatExample(outFile = resolve(root, 'dist/examples/chat.js')): Promise<string> {
+/**
+ * Bundles a browser app (React and socket.io-client included) into `outFile`, an IIFE
+ * for a classic <script>. `development` keeps React's checks and warnings (tests).
+ */
+export async function bundleApp(entry: string, outFile: string, mode: 'production' | 'development' = 'production'): Promise<string> {
   mkdirSync(dirname(outFile), { recursive: true });
   await build({
-    entryPoints: [resolve(root, 'examples/chat/chat.tsx')],
+    entryPoints: [resolve(root, entry)],
     bundle: true,
-    minify: true,
+    minify: mode === 'production',
     format: 'iife',
     platform: 'browser',
     target: 'es2020',
     jsx: 'automatic',
-    define: { 'process.env.NODE_ENV': '"production"' },
+    define: { 'process.env.NODE_ENV': JSON.stringify(mode) },
     outfile: outFile,
     logLevel: 'silent',
   });
   return outFile;
+}
+
+/** Bundles the chat example into `outFile` (examples/chat.html loads dist/examples/chat.js). */
+export function buildChatExample(outFile = resolve(root, 'dist/examples/chat.js')): Promise<string> {
+  return bundleApp('examples/chat/chat.tsx', outFile);
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
