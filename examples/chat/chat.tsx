@@ -122,6 +122,22 @@ function Messages({ conversationId, onError }: { conversationId: string; onError
   );
 }
 
+/** The message pane before a conversation is open. */
+function NoConversation() {
+  return (
+    <main>
+      <ul id="messages" />
+      <div id="typing" />
+      <form id="send">
+        <input id="text" placeholder="Message" disabled />
+        <button type="submit" disabled>
+          Send
+        </button>
+      </form>
+    </main>
+  );
+}
+
 function Connected({ bar, onError }: { bar: Omit<BarProps, 'status'>; onError(message: string): void }) {
   const client = useSwitchboard();
   const state = useConnectionState();
@@ -170,20 +186,7 @@ function Connected({ bar, onError }: { bar: Omit<BarProps, 'status'>; onError(me
           })}
         </div>
       </aside>
-      {current ? (
-        <Messages key={current} conversationId={current} onError={onError} />
-      ) : (
-        <main>
-          <ul id="messages" />
-          <div id="typing" />
-          <form id="send">
-            <input id="text" placeholder="Message" disabled />
-            <button type="submit" disabled>
-              Send
-            </button>
-          </form>
-        </main>
-      )}
+      {current ? <Messages key={current} conversationId={current} onError={onError} /> : <NoConversation />}
     </>
   );
 }
@@ -218,16 +221,7 @@ function App() {
       <>
         <ConnectBar {...bar} status="not connected" />
         <aside />
-        <main>
-          <ul id="messages" />
-          <div id="typing" />
-          <form id="send">
-            <input id="text" placeholder="Message" disabled />
-            <button type="submit" disabled>
-              Send
-            </button>
-          </form>
-        </main>
+        <NoConversation />
       </>
     );
   }

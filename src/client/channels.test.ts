@@ -289,6 +289,7 @@ describe('connection states', () => {
     expect(states).toEqual(['connected', 'disconnected', 'connecting', 'connected']);
     sb.close();
     expect(sb.state).toBe('closed');
+    expect(states.slice(4)).toEqual(['closed']);
     await expect(sb.call('ping')).rejects.toMatchObject({ code: 'CLOSED' });
   });
 });

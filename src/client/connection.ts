@@ -195,12 +195,13 @@ export class Connection {
     if (this.state === 'closed') return;
     this.closeReason = reason;
     clearTimeout(this.reconnectTimer);
-    this.socket.disconnect();
     const error = this.closedError();
     for (const pending of [...this.waiting, ...this.inflight]) pending.reject(error);
     this.waiting.length = 0;
     this.inflight.clear();
+    // Closed before the socket goes, so its `disconnect` is not taken for a network loss.
     this.setState('closed');
+    this.socket.disconnect();
     this.rejectReady(error);
     for (const hooks of this.hooks) hooks.closed?.(error);
   }
