@@ -19,6 +19,12 @@ export const subscribeSchema = z
   ])
   .transform((value) => (typeof value === 'string' ? { channel: value } : value));
 
+/** Entries per `subscribe:batch` at most. */
+export const MAX_SUBSCRIBE_BATCH = 100;
+
+/** `subscribe:batch`: `{ subscriptions: [subscribe payload, …] }`, 1 to 100 entries. */
+export const subscribeBatchSchema = z.object({ subscriptions: z.array(subscribeSchema).min(1).max(MAX_SUBSCRIBE_BATCH) }).strict();
+
 /** `unsubscribe`: `"trip:1"` or `{ channel }`. */
 export const unsubscribeSchema = z
   .union([channelNameSchema, z.object({ channel: channelNameSchema }).strict()])

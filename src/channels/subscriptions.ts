@@ -3,20 +3,29 @@
  * `user:left` notices of `joinLeave` namespaces. A channel is the Socket.IO room of
  * the same name, so room operations (and the Redis adapter, later) do the fan-out.
  */
+import type { z } from 'zod';
 import type { Principal } from '../auth/principal.js';
 import type { SwitchboardContext, SwitchboardSocket } from '../core/context.js';
-import { fail } from '../core/errors.js';
+import { fail, toSwitchboardError } from '../core/errors.js';
 import { toIso } from '../core/ids.js';
 import type { SubscribeResult } from '../protocol/events.js';
-import type { Publication } from '../protocol/shapes.js';
+import type { Ack, Publication } from '../protocol/shapes.js';
 import { defineEvent, type EventHandlers } from '../realtime/event-router.js';
 import { userRoom } from '../realtime/rooms.js';
 import { parseChannel } from './channel-name.js';
 import type { ChannelOptions } from './channel-policy.js';
-import { clientPublishSchema, subscribeSchema, unsubscribeSchema } from './channels-schemas.js';
+import { clientPublishSchema, subscribeBatchSchema, subscribeSchema, unsubscribeSchema } from './channels-schemas.js';
 import type { HistoryRepo, StoredPublication } from './history-repo.js';
 import { type Publisher, retentionOf } from './publisher.js';
 import { mergeByOffset, type RecoveryRegistry } from './recovery-registry.js';
+
+/** A subscription made: the ack's data, and what to send once the ack is out. */
+interface Subscribed {
+  result: SubscribeResult;
+  afterAck?: () => void;
+}
+
+type SubscribeRequest = z.output<typeof subscribeSchema>;
 
 export interface SubscriptionServices {
   history: HistoryRepo;
@@ -83,11 +92,11 @@ export function subscriptionEvents(ctx: SwitchboardContext, services: Subscripti
   /**
    * Recovery without gap or duplicate (see recovery-registry.ts): list the socket,
    * join the room, read the store, merge what this node published meanwhile, and
-   * hand the rest over once the ack is out. Joining before reading means nothing
-   * committed before the read is missed; the registry means nothing published
+   * hand the rest over once the ack is out (`afterAck`). Joining before reading means
+   * nothing committed before the read is missed; the registry means nothing published
    * after the join is sent twice or ahead of the ack.
    */
-  async function recover(socket: SwitchboardSocket, channel: string, since: number, options: ChannelOptions): Promise<SubscribeResult> {
+  async function recover(socket: SwitchboardSocket, channel: string, since: number, options: ChannelOptions): Promise<Subscribed> {
     const retention = retentionOf(options.history as NonNullable<ChannelOptions['history']>);
     const wasIn = socket.rooms.has(channel);
     const pending = recovery.begin(channel, socket);
@@ -99,11 +108,10 @@ export function subscriptionEvents(ctx: SwitchboardContext, services: Subscripti
         pending.buffer.filter((p) => p.offset > since),
       );
       const sentUpTo = missed.at(-1)?.offset ?? since;
-      // setImmediate runs after the router has written this handler's ack (it does so
-      // in the microtasks that follow the handler's return), so the buffered rest
-      // arrives after `missed`.
-      setImmediate(() => recovery.flush(pending, sentUpTo, (s, p) => publisher.sendTo(s, p)));
-      return { channel, offset: Math.max(page.lastOffset, sentUpTo), recovered: page.recovered, missed };
+      return {
+        result: { channel, offset: Math.max(page.lastOffset, sentUpTo), recovered: page.recovered, missed },
+        afterAck: () => recovery.flush(pending, sentUpTo, (s, p) => publisher.sendTo(s, p)),
+      };
     } catch (error) {
       recovery.end(pending);
       if (!wasIn) await socket.leave(channel);
@@ -111,30 +119,69 @@ export function subscriptionEvents(ctx: SwitchboardContext, services: Subscripti
     }
   }
 
+  /** One subscription, as `subscribe` and each entry of `subscribe:batch` make it. */
+  async function subscribeOne(socket: SwitchboardSocket, { channel: name, since, token }: SubscribeRequest): Promise<Subscribed> {
+    const { options } = await ctx.channels.authorize(principalOf(socket), name, 'subscribe', token);
+    if (token) {
+      const tokens = channelTokens.get(socket) ?? new Map<string, string>();
+      tokens.set(name, token);
+      channelTokens.set(socket, tokens);
+    }
+    const wasIn = socket.rooms.has(name);
+    let subscribed: Subscribed;
+    if (options.history && since !== undefined) {
+      subscribed = await recover(socket, name, since, options);
+    } else {
+      await socket.join(name);
+      const offset = options.history ? await history.lastOffset(name) : 0;
+      // Nothing was asked for (or nothing is kept), so nothing is claimed recovered.
+      subscribed = { result: { channel: name, offset, recovered: false, missed: [] } };
+    }
+    if (options.joinLeave) {
+      watchDeparture(ctx, socket);
+      if (!wasIn) announceJoin(ctx, socket, name);
+    }
+    return subscribed;
+  }
+
+  // setImmediate runs after the router has written the handler's ack (it does so in
+  // the microtasks that follow the handler's return), so buffered publications
+  // arrive after the `missed` lists.
+  const afterAcks = (steps: Array<(() => void) | undefined>) => {
+    if (!steps.some(Boolean)) return;
+    setImmediate(() => {
+      for (const step of steps) step?.();
+    });
+  };
+
   const subscribe = defineEvent('subscribe', {
     schema: subscribeSchema,
-    async handler({ channel: name, since, token }, socket): Promise<SubscribeResult> {
-      const { options } = await ctx.channels.authorize(principalOf(socket), name, 'subscribe', token);
-      if (token) {
-        const tokens = channelTokens.get(socket) ?? new Map<string, string>();
-        tokens.set(name, token);
-        channelTokens.set(socket, tokens);
-      }
-      const wasIn = socket.rooms.has(name);
-      let result: SubscribeResult;
-      if (options.history && since !== undefined) {
-        result = await recover(socket, name, since, options);
-      } else {
-        await socket.join(name);
-        const offset = options.history ? await history.lastOffset(name) : 0;
-        // Nothing was asked for (or nothing is kept), so nothing is claimed recovered.
-        result = { channel: name, offset, recovered: false, missed: [] };
-      }
-      if (options.joinLeave) {
-        watchDeparture(ctx, socket);
-        if (!wasIn) announceJoin(ctx, socket, name);
-      }
+    async handler(payload, socket): Promise<SubscribeResult> {
+      const { result, afterAck } = await subscribeOne(socket, payload);
+      afterAcks([afterAck]);
       return result;
+    },
+  });
+
+  // Many subscriptions in one round trip and one rate-limit point (the client SDK
+  // renews all of its channels this way after a reconnect); each entry is answered
+  // as its own `subscribe` would have been.
+  const subscribeBatch = defineEvent('subscribe:batch', {
+    schema: subscribeBatchSchema,
+    // An operator's `subscribe` rule governs batches too, unless they have their own.
+    rateLimit: !ctx.config.rateLimits['subscribe:batch'] && ctx.config.rateLimits.subscribe ? 'subscribe' : undefined,
+    async handler({ subscriptions }, socket): Promise<{ results: Ack<SubscribeResult>[] }> {
+      const settled = await Promise.allSettled(subscriptions.map((request) => subscribeOne(socket, request)));
+      afterAcks(settled.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.afterAck : undefined)));
+      return {
+        results: settled.map((outcome) => {
+          if (outcome.status === 'fulfilled') return { ok: true, data: outcome.value.result };
+          const error = toSwitchboardError(outcome.reason);
+          ctx.metrics.errors.inc({ code: error.code });
+          if (error.code === 'INTERNAL') ctx.logger.error({ err: outcome.reason, socketId: socket.id }, 'subscribe:batch entry failed');
+          return { ok: false, error: error.toWire() };
+        }),
+      };
     },
   });
 
@@ -160,5 +207,5 @@ export function subscriptionEvents(ctx: SwitchboardContext, services: Subscripti
     },
   });
 
-  return [subscribe, unsubscribe, publish];
+  return [subscribe, subscribeBatch, unsubscribe, publish];
 }

@@ -4,11 +4,15 @@
  * take an optional acknowledgement callback as their last argument.
  */
 import type { WireError } from './error-codes.js';
-import type { AckCallback, Conversation, Message, Notification, Publication, PublicationMeta, UserStatus } from './shapes.js';
+import type { Ack, AckCallback, Conversation, Message, Notification, Publication, PublicationMeta, UserStatus } from './shapes.js';
 
 // ---- client → server payloads -------------------------------------------------
 
 export type SubscribePayload = string | { channel: string; since?: number; token?: string };
+/** `subscribe:batch`: several subscribes in one event (one round trip, one rate-limit point). */
+export interface SubscribeBatchPayload {
+  subscriptions: Array<Exclude<SubscribePayload, string> | string>;
+}
 export type UnsubscribePayload = string | { channel: string };
 export interface PublishPayload {
   channel: string;
@@ -144,14 +148,6 @@ export interface AuthExpiringPayload {
 }
 
 /**
- * The client→server events: each one's payload (the first argument; `void` for events
- * sent without one) and the `data` of its `{ ok: true, data }` acknowledgement. The
- * server's event router takes its names, payload and ack types from here, and each
- * handler's zod schema must accept exactly this payload (src/realtime/event-router.ts).
- * An interface, so a feature outside this folder can add its events by declaration
- * merging (`declare module 'switchboard/protocol' { interface ClientEventMap { … } }`).
- */
-/**
  * "Nothing": the payload of an event sent without one, or the ack of an event that
  * answers `{ ok: true }` with no data. `void` rather than `undefined` so that an
  * `async` handler with no `return` fits.
@@ -159,6 +155,14 @@ export interface AuthExpiringPayload {
 // biome-ignore lint/suspicious/noConfusingVoidType: see above
 export type Nothing = void;
 
+/**
+ * The client→server events: each one's payload (the first argument; `Nothing` for events
+ * sent without one) and the `data` of its `{ ok: true, data }` acknowledgement. The
+ * server's event router takes its names, payload and ack types from here, and each
+ * handler's zod schema must accept exactly this payload (src/realtime/event-router.ts).
+ * An interface, so a feature outside this folder can add its events by declaration
+ * merging (`declare module 'switchboard/protocol' { interface ClientEventMap { … } }`).
+ */
 export interface ClientEventMap {
   ping: { payload: Nothing; ack: PongPayload };
   status: { payload: Nothing; ack: StatusResponsePayload };
@@ -166,6 +170,8 @@ export interface ClientEventMap {
   echo: { payload: unknown; ack: EchoResponsePayload };
   message: { payload: unknown; ack: MessageReceivedPayload };
   subscribe: { payload: SubscribePayload; ack: SubscribeResult };
+  /** Each result is the ack that entry's own `subscribe` would have had, in the same order. */
+  'subscribe:batch': { payload: SubscribeBatchPayload; ack: { results: Ack<SubscribeResult>[] } };
   unsubscribe: { payload: UnsubscribePayload; ack: { channel: string } };
   publish: { payload: PublishPayload; ack: { offset: number | null } };
   'auth:refresh': { payload: AuthRefreshPayload; ack: { expiresAt: string | null } };

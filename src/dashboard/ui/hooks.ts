@@ -20,6 +20,7 @@ export function usePoll<T>(load: () => Promise<T>, intervalMs: number, deps: unk
   const loadRef = useRef(load);
   loadRef.current = load;
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `deps` are the caller's, and `tick` restarts the poll on refresh()
   useEffect(() => {
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -61,6 +62,7 @@ export function usePoll<T>(load: () => Promise<T>, intervalMs: number, deps: unk
 /** The last `size` values of a number, for sparklines. */
 export function useHistory(value: number | undefined, key: unknown, size = 60): number[] {
   const [values, setValues] = useState<number[]>([]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: one sample per `key` (a new overview), not per render
   useEffect(() => {
     if (value === undefined) return;
     setValues((old) => [...old.slice(-(size - 1)), value]);
