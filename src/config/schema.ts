@@ -154,7 +154,10 @@ const redisSchema = z
 const socketSchema = z
   .object({
     path: z.string().startsWith('/').default('/socket.io').describe('Socket.IO path'),
-    serveClient: z.boolean().default(true).describe('Serve the socket.io browser client at `{path}/socket.io.js` (for pages that load it from the server)'),
+    serveClient: z
+      .boolean()
+      .default(true)
+      .describe('Serve the socket.io browser client at `{path}/socket.io.js` (for pages that load it from the server)'),
     maxHttpBufferSize: z
       .number()
       .int()
