@@ -17,8 +17,8 @@ import { loadConfig } from '../config/load.js';
 import { fail } from '../core/errors.js';
 import type { Notification } from '../protocol/shapes.js';
 import { KafkaBridge } from './kafka-bridge.js';
-import { createKafkaClient } from './kafka-client.js';
 import type { EnabledKafkaConfig } from './kafka-config.js';
+import { createKafkaClient } from './platformatic-kafka-client.js';
 import type { RouteDispatchers } from './record-router.js';
 
 const kafkaReason = await kafkaUnavailable();
@@ -81,7 +81,7 @@ describe.skipIf(kafkaReason !== undefined)('Kafka bridge offsets', { timeout: 15
       const records = new Counter({ name: 'records', help: 'records', labelNames: ['topic', 'outcome'], registers: [new Registry()] });
       const service = new KafkaBridge({
         config,
-        kafka: createKafkaClient({ brokers: config.brokers, clientId: config.clientId, logger }),
+        client: createKafkaClient(config),
         logger,
         dispatchers: () => dispatchers,
         records,
