@@ -2,7 +2,7 @@
  * The test-server factory: a real Switchboard on 127.0.0.1 and an ephemeral port,
  * quiet logs, an in-memory SQLite store unless told otherwise, stopped after the test.
  */
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { type SignTokenOptions, signToken } from '../../src/auth/sign-token.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { SwitchboardConfigInput } from '../../src/config/schema.js';
@@ -32,6 +32,8 @@ export interface TestServerOptions {
   store?: Store;
   /** Keep the server running after the test (for tests that stop it themselves). */
   manualStop?: boolean;
+  /** The server's logger (e.g. one writing to a stream the test reads); silent by default. */
+  logger?: Logger;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -50,7 +52,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       ...(options.config?.auth ? { auth: { jwtSecret: TEST_SECRET, ...options.config.auth } } : {}),
     },
   });
-  const running = await startServer({ config, store: options.store, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+  const running = await startServer({
+    config,
+    store: options.store,
+    logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+  });
   if (!options.manualStop) onCleanup(() => running.stop());
 
   const token = (sub: string, opts: Partial<SignTokenOptions> = {}) =>
