@@ -37,7 +37,7 @@ afterEach(() => {
 });
 
 describe('Kafka bridge with no broker to reach', () => {
-  it('logs one line for many failed attempts, and /ready counts them', async () => {
+  it('logs one line for many failed attempts, /ready counts them, and sockets are served meanwhile', async () => {
     const logs = captureLogs();
     // Nothing listens on port 1 of loopback: every attempt is refused at once.
     const server = await startTestServer({
@@ -56,6 +56,8 @@ describe('Kafka bridge with no broker to reach', () => {
     const kafkaLines = logs.lines.filter((l) => l.component === 'kafka-bridge');
     expect(kafkaLines.map((l) => l.msg)).toEqual(['Kafka unreachable; connecting in the background']);
     expect(kafkaLines[0]).toMatchObject({ level: 40, reason: expect.stringContaining('ECONNREFUSED') });
+    const { connected } = await server.connect('42');
+    expect(connected.userId).toBe('42');
   });
 });
 

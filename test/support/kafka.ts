@@ -27,12 +27,14 @@ export interface KafkaTestKit {
   readonly id: string;
   /** A topic name unique to this test (`sbtest.<name>.<id>`). */
   topic(name: string): string;
-  /** Creates topics (one partition each) and waits until they have leaders; deleted after the test. */
-  createTopics(...topics: string[]): Promise<void>;
+  /** Creates topics (one partition each, unless given) and waits until they have leaders; deleted after the test. */
+  createTopics(...topics: Array<string | { topic: string; partitions: number }>): Promise<void>;
   /** Creates shared topics (the default ones) when missing; kept after the test. */
   ensureTopics(...topics: string[]): Promise<void>;
   /** Produces records; objects are sent as JSON, strings as they are. */
   produce(topic: string, ...values: Array<string | object>): Promise<void>;
+  /** Produces records round-robin over partitions 0 … partitions-1 (record i to i % partitions). */
+  produceAcross(topic: string, partitions: number, values: Array<string | object>): Promise<void>;
   /** Reads the first `count` records of a topic from the beginning (bounded wait). */
   read(topic: string, count: number): Promise<ReadRecord[]>;
   /** A bridge config over `topics`, with this test's group and dead-letter topic and test-sized timeouts. */
@@ -41,8 +43,8 @@ export interface KafkaTestKit {
   readonly deadLetterTopic: string;
   /** This test's consumer group (the bridge's, in `config`). */
   readonly groupId: string;
-  /** The group's committed offset on partition 0 of `topic` ('-1' when none). */
-  committedOffset(topic: string): Promise<string>;
+  /** The group's committed offset on a partition (default 0) of `topic` ('-1' when none). */
+  committedOffset(topic: string, partition?: number): Promise<string>;
   /** The offset the next record of partition 0 of `topic` will get (how many it holds). */
   endOffset(topic: string): Promise<string>;
 }
@@ -91,24 +93,32 @@ export function kafkaTestKit(options: KafkaTestKitOptions = {}): KafkaTestKit {
     }
   }
 
-  async function create(topics: string[], tolerateExisting: boolean): Promise<void> {
-    for (const topic of topics) {
+  async function create(topics: Array<string | { topic: string; partitions: number }>, tolerateExisting: boolean): Promise<string[]> {
+    const names: string[] = [];
+    for (const entry of topics) {
+      const { topic, partitions } = typeof entry === 'string' ? { topic: entry, partitions: 1 } : entry;
+      names.push(topic);
       try {
-        await admin.createTopics({ topics: [topic], partitions: 1, replicas: 1 });
+        await admin.createTopics({ topics: [topic], partitions, replicas: 1 });
       } catch (err) {
         if (!(tolerateExisting && alreadyExists(err))) throw err;
       }
     }
-    await waitForLeaders(topics);
+    await waitForLeaders(names);
+    return names;
   }
+
+  const encode = (v: string | object) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v));
 
   return {
     id,
     deadLetterTopic,
     groupId,
-    async committedOffset(topic) {
-      const [group] = await admin.listConsumerGroupOffsets({ groups: [{ groupId, topics: [{ name: topic, partitionIndexes: [0] }] }] });
-      const offset = group?.topics.find((t) => t.name === topic)?.partitions.find((p) => p.partitionIndex === 0)?.committedOffset;
+    async committedOffset(topic, partition = 0) {
+      const [group] = await admin.listConsumerGroupOffsets({
+        groups: [{ groupId, topics: [{ name: topic, partitionIndexes: [partition] }] }],
+      });
+      const offset = group?.topics.find((t) => t.name === topic)?.partitions.find((p) => p.partitionIndex === partition)?.committedOffset;
       return (offset ?? -1n).toString();
     },
     async endOffset(topic) {
@@ -117,15 +127,20 @@ export function kafkaTestKit(options: KafkaTestKitOptions = {}): KafkaTestKit {
     },
     topic: (name) => `sbtest.${name}.${id}`,
     async createTopics(...topics) {
-      await create(topics, false);
-      created.push(...topics);
+      created.push(...(await create(topics, false)));
     },
     async ensureTopics(...topics) {
       await create(topics, true);
     },
     async produce(topic, ...values) {
       await producer.send({
-        messages: values.map((v) => ({ topic, value: Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)) })),
+        messages: values.map((v) => ({ topic, value: encode(v) })),
+        acks: ProduceAcks.ALL,
+      });
+    },
+    async produceAcross(topic, partitions, values) {
+      await producer.send({
+        messages: values.map((v, i) => ({ topic, partition: i % partitions, value: encode(v) })),
         acks: ProduceAcks.ALL,
       });
     },
