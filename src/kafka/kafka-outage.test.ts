@@ -23,6 +23,18 @@ async function kafkaCheck(server: TestServer): Promise<{ status: number; ok: boo
   return { status: res.status, ...check, failedAttempts };
 }
 
+/** The kafka check once it counts at least `count` failed attempts. */
+function failedAttempts(server: TestServer, count: number) {
+  return waitFor(
+    async () => {
+      const c = await kafkaCheck(server);
+      return c.failedAttempts >= count ? c : undefined;
+    },
+    KAFKA_WAIT_MS,
+    `${count} failed attempts`,
+  );
+}
+
 // Any rejection nobody handled (a client library's timer, a stream error without a
 // listener) would end a production process; here it fails the test.
 const unhandled: unknown[] = [];
@@ -44,14 +56,7 @@ describe('Kafka bridge with no broker to reach', () => {
       logger: logs.logger,
       config: { kafka: { brokers: ['127.0.0.1:1'], retryInitialMs: 20, retryMaxMs: 50 } },
     });
-    const check = await waitFor(
-      async () => {
-        const c = await kafkaCheck(server);
-        return c.failedAttempts >= 10 ? c : undefined;
-      },
-      KAFKA_WAIT_MS,
-      '10 failed attempts',
-    );
+    const check = await failedAttempts(server, 10);
     expect(check).toMatchObject({ status: 503, ok: false, error: expect.stringMatching(/^Kafka unreachable since .*ECONNREFUSED/) });
     const kafkaLines = logs.lines.filter((l) => l.component === 'kafka-bridge');
     expect(kafkaLines.map((l) => l.msg)).toEqual(['Kafka unreachable; connecting in the background']);
@@ -82,14 +87,7 @@ describe.skipIf(kafkaReason !== undefined)('Kafka bridge through a broker outage
 
     const linesBefore = logs.lines.length;
     await broker.stop();
-    const down = await waitFor(
-      async () => {
-        const c = await kafkaCheck(server);
-        return c.failedAttempts >= 10 ? c : undefined;
-      },
-      KAFKA_WAIT_MS,
-      '10 failed attempts',
-    );
+    const down = await failedAttempts(server, 10);
     expect(down).toMatchObject({ status: 503, ok: false, error: expect.stringMatching(/^Kafka unreachable since /) });
     // Still serving: a new connection during the outage is welcomed.
     const during = await server.connect('8');

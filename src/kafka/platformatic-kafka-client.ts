@@ -13,6 +13,7 @@ import {
   Consumer,
   compatibilityPartitioner,
   type Message,
+  type MessagesStream,
   MessagesStreamFallbackModes,
   MessagesStreamModes,
   ProduceAcks,
@@ -94,7 +95,7 @@ class PlatformaticSession implements ConsumerSession {
 
   constructor(
     private readonly consumer: Consumer,
-    private readonly stream: AsyncIterable<Message> & { close(): Promise<void> },
+    private readonly stream: MessagesStream<Buffer, Buffer, Buffer, Buffer>,
   ) {
     this.records = { [Symbol.asyncIterator]: () => this.iterate() };
   }
@@ -133,7 +134,9 @@ class PlatformaticSession implements ConsumerSession {
   }
 
   owns(record: ConsumedRecord): boolean {
-    return this.assigned(record.topic, record.partition);
+    // A failed stream (broker lost) ends the session: the record is read again
+    // from the last commit by the next one, so nothing is gained by retrying it here.
+    return !this.stream.destroyed && this.assigned(record.topic, record.partition);
   }
 
   async close(): Promise<void> {
