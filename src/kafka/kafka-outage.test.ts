@@ -81,7 +81,8 @@ describe.skipIf(kafkaReason !== undefined)('Kafka bridge through a broker outage
     const notice = (title: string) => ({ userId: '7', type: 'info', title, message: title });
 
     const first = nextEvent<Notification>(socket, 'notification', KAFKA_WAIT_MS);
-    await kit.produce(notices, notice('before the outage'));
+    // A dead letter before and after: the producer too comes back by itself.
+    await kit.produce(notices, 'not json, before', notice('before the outage'));
     expect((await first).title).toBe('before the outage');
     expect(await kafkaCheck(server)).toMatchObject({ status: 200, ok: true });
 
@@ -95,11 +96,8 @@ describe.skipIf(kafkaReason !== undefined)('Kafka bridge through a broker outage
 
     await broker.start();
     await waitFor(async () => (await kafkaCheck(server)).ok, KAFKA_WAIT_MS, 'kafka ready again');
-    const second = nextEvent<Notification>(socket, 'notification', KAFKA_WAIT_MS);
-    await kit.produce(notices, notice('after the outage'));
-    expect((await second).title).toBe('after the outage');
-
-    // The bridge's lines only: the outage also saw user 8's handshake line.
+    // The bridge's lines from the loss to the return (the outage also saw user 8's
+    // handshake line).
     const outage = logs.lines.slice(linesBefore).filter((l) => l.component === 'kafka-bridge');
     const messages = outage.map((l) => l.msg);
     expect(messages.filter((m) => m === 'Kafka connection lost; reconnecting in the background')).toHaveLength(1);
@@ -114,5 +112,10 @@ describe.skipIf(kafkaReason !== undefined)('Kafka bridge through a broker outage
       downForMs: expect.any(Number),
     });
     expect(outage[0]).toMatchObject({ level: 40, reason: expect.any(String) });
+
+    const second = nextEvent<Notification>(socket, 'notification', KAFKA_WAIT_MS);
+    await kit.produce(notices, 'not json, after', notice('after the outage'));
+    expect((await second).title).toBe('after the outage');
+    expect((await kit.read(kit.deadLetterTopic, 2)).map((r) => r.value)).toEqual(['not json, before', 'not json, after']);
   });
 });
