@@ -6,7 +6,7 @@
  * Brokers come from SWITCHBOARD_KAFKA_BROKERS (default 127.0.0.1:9092). The value is
  * sent as given, so malformed JSON can be produced too (to see the dead-letter topic).
  */
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { ProduceAcks, Producer, stringSerializers } from '@platformatic/kafka';
 
 const [topic, value] = process.argv.slice(2);
 if (!topic || value === undefined) {
@@ -14,13 +14,17 @@ if (!topic || value === undefined) {
   process.exit(2);
 }
 const brokers = (process.env.SWITCHBOARD_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim());
-const producer = new Kafka({ clientId: 'switchboard-produce', brokers, logLevel: logLevel.NOTHING }).producer({
-  createPartitioner: Partitioners.DefaultPartitioner,
+// autocreateTopics: a first record creates its topic when the broker allows it.
+const producer = new Producer({
+  clientId: 'switchboard-produce',
+  bootstrapBrokers: brokers,
+  serializers: stringSerializers,
+  autocreateTopics: true,
 });
-await producer.connect();
 try {
-  const [sent] = await producer.send({ topic, messages: [{ value }] });
-  console.log(`produced to ${topic} partition ${sent?.partition} offset ${sent?.baseOffset}`);
+  const { offsets } = await producer.send({ messages: [{ topic, value }], acks: ProduceAcks.ALL });
+  const [sent] = offsets ?? [];
+  console.log(`produced to ${topic} partition ${sent?.partition} offset ${sent?.offset}`);
 } finally {
-  await producer.disconnect();
+  await producer.close();
 }

@@ -13,6 +13,9 @@
 #   SWITCHBOARD_KAFKA_HOME     cache dir (default ~/.cache/switchboard/kafka-<version>)
 #   SWITCHBOARD_KAFKA_PORT     client port (default 9092); the controller uses port+1
 #   SWITCHBOARD_KAFKA_WAIT     seconds `start` waits for the port (default 120)
+#   SWITCHBOARD_KAFKA_STATE    dir for this broker's data, config, log and pid (default:
+#                              files named after the port in the cache dir); tests that
+#                              stop and start a broker of their own use a temp dir here
 set -uo pipefail
 
 VERSION="${SWITCHBOARD_KAFKA_VERSION:-3.9.2}"
@@ -21,10 +24,19 @@ PORT="${SWITCHBOARD_KAFKA_PORT:-9092}"
 CONTROLLER_PORT="$((PORT + 1))"
 WAIT_SECONDS="${SWITCHBOARD_KAFKA_WAIT:-120}"
 LIBS="${HOME_DIR}/libs"
-DATA="${HOME_DIR}/data-${PORT}"
-CONF="${HOME_DIR}/server-${PORT}.properties"
-LOG="${HOME_DIR}/broker-${PORT}.log"
-PIDFILE="${HOME_DIR}/broker-${PORT}.pid"
+STATE_DIR="${SWITCHBOARD_KAFKA_STATE:-}"
+if [ -n "$STATE_DIR" ]; then
+  mkdir -p "$STATE_DIR"
+  DATA="${STATE_DIR}/data"
+  CONF="${STATE_DIR}/server.properties"
+  LOG="${STATE_DIR}/broker.log"
+  PIDFILE="${STATE_DIR}/broker.pid"
+else
+  DATA="${HOME_DIR}/data-${PORT}"
+  CONF="${HOME_DIR}/server-${PORT}.properties"
+  LOG="${HOME_DIR}/broker-${PORT}.log"
+  PIDFILE="${HOME_DIR}/broker-${PORT}.pid"
+fi
 
 answers() { (exec 3<>"/dev/tcp/127.0.0.1/${PORT}") 2>/dev/null; }
 

@@ -2,7 +2,7 @@
  * Dead-letter records: the original key and value, unchanged, so the record can be
  * fixed and produced again, with why and where from in headers.
  */
-import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
+import type { ConsumedRecord, OutgoingRecord } from './kafka-client.js';
 
 /** Headers the bridge adds to a dead-lettered record. */
 export const DEAD_LETTER_HEADERS = {
@@ -12,21 +12,14 @@ export const DEAD_LETTER_HEADERS = {
   offset: 'x-switchboard-offset',
 } as const;
 
-/** Where a consumed record came from. */
-export interface RecordSource {
-  topic: string;
-  partition: number;
-  message: KafkaMessage;
-}
-
 /** The dead-letter record for `source`, failed for `reason`. */
-export function deadLetterMessage(source: RecordSource, reason: string): Message {
-  const headers: IHeaders = {
-    ...source.message.headers,
+export function deadLetterMessage(source: ConsumedRecord, reason: string): OutgoingRecord {
+  const headers: OutgoingRecord['headers'] = {
+    ...source.headers,
     [DEAD_LETTER_HEADERS.error]: reason,
     [DEAD_LETTER_HEADERS.topic]: source.topic,
     [DEAD_LETTER_HEADERS.partition]: String(source.partition),
-    [DEAD_LETTER_HEADERS.offset]: source.message.offset,
+    [DEAD_LETTER_HEADERS.offset]: source.offset,
   };
-  return { key: source.message.key, value: source.message.value, headers };
+  return { key: source.key, value: source.value, headers };
 }

@@ -1,28 +1,35 @@
 /**
  * The Kafka bridge service (STYLE.md #6): a consumer group over the configured
  * topics, each record routed through the one notify/publish/broadcast dispatcher,
- * under the lifecycle's start()/stop().
+ * under the lifecycle's start()/stop(). It talks to Kafka only through the
+ * KafkaClient interface (kafka-client.ts).
  *
  * Offsets: auto-commit is off. A record's offset (+1) is committed only after its
  * dispatcher resolved, i.e. after its effect is stored, or after it went to the
  * dead-letter topic. A transient failure (store down) is retried with back-off in
  * place, never committed and never dead-lettered, so a crash or a stop mid-retry
  * leaves the record for the group's next member: at-least-once delivery.
+ *
+ * Broker outages: a lost broker ends the consumer session; the bridge logs that
+ * once, reports it on /ready and opens new sessions with back-off until one joins,
+ * which it logs once more. Repeats in between are rate-limited (issue 13).
  */
-import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
-import { Partitioners } from 'kafkajs';
 import type { Counter } from 'prom-client';
 import { toIso } from '../core/ids.js';
 import type { Service } from '../core/lifecycle.js';
+import { LogThrottle } from '../core/log-throttle.js';
 import type { Logger } from '../core/logger.js';
 import type { KafkaEventPayload } from '../protocol/events.js';
-import { deadLetterMessage, type RecordSource } from './dead-letter.js';
+import { deadLetterMessage } from './dead-letter.js';
+import type { ConsumedRecord, ConsumerSession, KafkaClient } from './kafka-client.js';
 import type { EnabledKafkaConfig } from './kafka-config.js';
+import { KafkaBrokerState } from './kafka-state.js';
 import {
   decodeValue,
   failureReason,
   isPermanentFailure,
   type RouteDispatchers,
+  recordKey,
   routeRecord,
   UnroutableRecordError,
 } from './record-router.js';
@@ -32,14 +39,16 @@ export type RecordOutcome = 'routed' | 'dead-lettered' | 'retried';
 
 export interface KafkaBridgeOptions {
   config: EnabledKafkaConfig;
-  kafka: Kafka;
+  client: KafkaClient;
   logger: Logger;
   /** Resolved at start(), so features registered after this one may still provide them. */
   dispatchers: () => RouteDispatchers;
   records: Counter<'topic' | 'outcome'>;
+  /** Shortest time between two lines about the same repeated failure. @default 60000 */
+  logIntervalMs?: number;
 }
 
-/** Thrown out of eachMessage while stopping, so kafkajs neither advances nor commits past the record. */
+/** Thrown out of a record's retries while stopping, so it is neither advanced past nor committed. */
 class StoppingError extends Error {
   constructor() {
     super('Kafka bridge is stopping');
@@ -49,20 +58,24 @@ class StoppingError extends Error {
 
 export class KafkaBridge implements Service {
   readonly name = 'kafka-bridge';
-  private consumer?: Consumer;
-  private producer?: Producer;
+  private readonly state: KafkaBrokerState;
+  private readonly throttle: LogThrottle;
+  private session?: ConsumerSession;
   private stopping = false;
-  private joined = false;
-  private lastError = 'consumer not connected yet';
-  private connecting?: Promise<void>;
+  private running?: Promise<void>;
+  /** The record being handled, which stop() lets finish (or give up, mid-retry). */
+  private inHand?: Promise<void>;
   private wake?: () => void;
   private dispatchers?: RouteDispatchers;
 
-  constructor(private readonly options: KafkaBridgeOptions) {}
+  constructor(private readonly options: KafkaBridgeOptions) {
+    this.throttle = new LogThrottle({ intervalMs: options.logIntervalMs ?? 60_000 });
+    this.state = new KafkaBrokerState(options.logger, this.throttle);
+  }
 
-  /** Returns when the consumer is in its group; throws the reason otherwise (GET /ready). */
+  /** Returns while the consumer is in its group; throws the reason otherwise (GET /ready). */
   ready(): void {
-    if (!this.joined) throw new Error(this.lastError);
+    this.state.ready();
   }
 
   /**
@@ -72,116 +85,118 @@ export class KafkaBridge implements Service {
   start(): void {
     this.stopping = false;
     this.dispatchers = this.options.dispatchers();
-    const { kafka } = this.options;
-    this.producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-    this.consumer = kafka.consumer({
-      groupId: this.options.config.groupId,
-      sessionTimeout: this.options.config.sessionTimeoutMs,
-      heartbeatInterval: this.options.config.heartbeatIntervalMs,
-    });
-    const { GROUP_JOIN, CRASH, DISCONNECT, STOP } = this.consumer.events;
-    this.consumer.on(GROUP_JOIN, () => {
-      this.joined = true;
-    });
-    this.consumer.on(CRASH, (event) => {
-      this.joined = false;
-      this.lastError = `consumer crashed: ${event.payload.error.message}`;
-    });
-    for (const name of [DISCONNECT, STOP]) {
-      this.consumer.on(name, () => {
-        this.joined = false;
-        this.lastError = 'consumer disconnected';
-      });
-    }
-    this.connecting = this.connectLoop();
+    this.running = this.run();
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     this.wake?.();
-    await this.connecting;
-    // disconnect() waits for the record in hand; one mid-retry gives up at once
-    // (StoppingError) and stays uncommitted.
-    await this.consumer?.disconnect().catch((err) => this.options.logger.warn({ err }, 'Kafka consumer disconnect failed'));
-    await this.producer?.disconnect().catch((err) => this.options.logger.warn({ err }, 'Kafka producer disconnect failed'));
-    this.joined = false;
+    // The record in hand finishes (its commit follows its delivery); one mid-retry
+    // gives up at once (StoppingError) and stays uncommitted.
+    await this.inHand?.catch(() => {});
+    await this.session?.close();
+    await this.running;
+    await this.options.client.close();
   }
 
-  private async connectLoop(): Promise<void> {
-    const { config, logger } = this.options;
+  /** Sessions one after another until stop(): each lasts from a join to a lost broker. */
+  private async run(): Promise<void> {
+    const { config, client } = this.options;
+    const topics = Object.keys(config.topics);
     for (let attempt = 0; !this.stopping; attempt++) {
       try {
-        await this.producer!.connect();
-        await this.consumer!.connect();
-        await this.consumer!.subscribe({ topics: Object.keys(config.topics), fromBeginning: config.fromBeginning });
-        await this.consumer!.run({ autoCommit: false, eachMessage: (payload) => this.eachMessage(payload) });
-        logger.info({ brokers: config.brokers, groupId: config.groupId, topics: Object.keys(config.topics) }, 'Kafka bridge consuming');
-        return;
+        const session = await client.consume({ topics, fromBeginning: config.fromBeginning });
+        this.session = session;
+        if (this.stopping) break;
+        this.state.up({ brokers: config.brokers, groupId: config.groupId, topics });
+        attempt = 0;
+        await this.consume(session);
+        if (!this.stopping) this.state.down(new Error('the consumer stream ended'));
       } catch (err) {
-        this.lastError = `cannot reach Kafka: ${(err as Error).message}`;
-        logger.warn({ err, attempt }, 'Kafka bridge could not connect; retrying');
-        await this.consumer!.disconnect().catch(() => {});
-        await this.pause(attempt);
+        if (!this.stopping) this.state.down(err);
+      } finally {
+        await this.session?.close();
+        this.session = undefined;
       }
+      if (!this.stopping) await this.pause(attempt);
     }
   }
 
-  private async eachMessage({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
-    const source: RecordSource = { topic, partition, message };
+  private async consume(session: ConsumerSession): Promise<void> {
+    for await (const record of session.records) {
+      if (this.stopping) return;
+      this.inHand = this.handle(session, record);
+      try {
+        await this.inHand;
+      } catch (err) {
+        if (err instanceof StoppingError) return;
+        throw err;
+      } finally {
+        this.inHand = undefined;
+      }
+      if (this.stopping) return;
+    }
+  }
+
+  private async handle(session: ConsumerSession, record: ConsumedRecord): Promise<void> {
+    const { topic, partition, offset } = record;
     let outcome: Exclude<RecordOutcome, 'retried'> | undefined;
     for (let attempt = 0; outcome === undefined; attempt++) {
       if (this.stopping) throw new StoppingError();
       try {
-        outcome = await this.process(source);
+        outcome = await this.process(record);
       } catch (err) {
         this.options.records.inc({ topic, outcome: 'retried' });
-        this.options.logger.warn({ err, topic, partition, offset: message.offset, attempt }, 'Kafka record failed; retrying');
+        const { log, suppressed } = this.throttle.take('record-retry');
+        if (log) this.options.logger.warn({ err, topic, partition, offset, attempt, suppressed }, 'Kafka record failed; retrying');
         await this.pause(attempt);
-        // Keeps the group membership alive during a long outage; throws when a
-        // rebalance took the partition away, and kafkajs re-reads from the commit.
-        await heartbeat();
+        // A rebalance gave the partition to another member, which reads the record
+        // from the last commit; keeping on here would only deliver it twice.
+        if (!session.owns(record)) return;
       }
     }
-    // The committed offset is the next record to read, hence +1. A failed commit
-    // propagates: kafkajs re-reads from the last commit (at-least-once).
-    await this.consumer!.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+    this.throttle.reset('record-retry');
+    // A failed commit propagates and ends the session: the record is read again
+    // from the last commit (at-least-once).
+    await session.commit(record);
     this.options.records.inc({ topic, outcome });
   }
 
   /** Routes or dead-letters one record; throws only for a transient failure. */
-  private async process(source: RecordSource): Promise<Exclude<RecordOutcome, 'retried'>> {
-    const { config, logger } = this.options;
-    const decoded = decodeValue(source.message.value);
+  private async process(record: ConsumedRecord): Promise<Exclude<RecordOutcome, 'retried'>> {
+    const { config, logger, client } = this.options;
+    const decoded = decodeValue(record.value);
     let outcome: Exclude<RecordOutcome, 'retried'> = 'routed';
     try {
-      const route = config.topics[source.topic];
-      if (!route) throw new UnroutableRecordError(`no route for topic ${source.topic}`);
+      const route = config.topics[record.topic];
+      if (!route) throw new UnroutableRecordError(`no route for topic ${record.topic}`);
       if (!decoded.json) throw new UnroutableRecordError(decoded.error);
-      await routeRecord(this.dispatchers!, route, decoded.value);
+      await routeRecord(this.dispatchers!, route, decoded.value, record);
     } catch (err) {
       if (!isPermanentFailure(err)) throw err;
       const reason = failureReason(err);
-      await this.producer!.send({ topic: config.deadLetterTopic, messages: [deadLetterMessage(source, reason)] });
-      logger.warn({ topic: source.topic, offset: source.message.offset, reason }, 'Kafka record dead-lettered');
+      await client.send(config.deadLetterTopic, [deadLetterMessage(record, reason)]);
+      const { log, suppressed } = this.throttle.take('dead-letter');
+      if (log) logger.warn({ record: recordKey(record), reason, suppressed }, 'Kafka record dead-lettered');
       outcome = 'dead-lettered';
     }
-    if (config.emitKafkaEvents) await this.emitKafkaEvent(source, decoded.value);
+    if (config.emitKafkaEvents) await this.emitKafkaEvent(record, decoded.value);
     return outcome;
   }
 
   /** `kafka-event` on `kafka-events` (admins and monitors), through the publish dispatcher. */
-  private async emitKafkaEvent(source: RecordSource, event: unknown): Promise<void> {
-    const timestamp = Number(source.message.timestamp);
+  private async emitKafkaEvent(record: ConsumedRecord, event: unknown): Promise<void> {
     const payload: KafkaEventPayload = {
-      topic: source.topic,
+      topic: record.topic,
       event,
-      timestamp: toIso(Number.isFinite(timestamp) ? timestamp : Date.now()),
+      timestamp: toIso(Number.isFinite(record.timestamp) ? record.timestamp : Date.now()),
     };
     try {
       await this.dispatchers!.publish('kafka-events', 'kafka-event', payload);
     } catch (err) {
       // Monitoring only: the record's own effect is done, so this never blocks the commit.
-      this.options.logger.warn({ err, topic: source.topic }, 'kafka-event could not be published');
+      const { log, suppressed } = this.throttle.take('kafka-event');
+      if (log) this.options.logger.warn({ err, topic: record.topic, suppressed }, 'kafka-event could not be published');
     }
   }
 

@@ -54,8 +54,15 @@ const kafkaSchema = z
       .int()
       .positive()
       .default(500)
-      .describe('First back-off when a record meets a transient failure (store down); doubles up to retryMaxMs'),
-    retryMaxMs: z.number().int().positive().default(30_000).describe('Longest back-off between retries of one record'),
+      .describe(
+        'First back-off when a record meets a transient failure (store down), and between reconnects to the brokers; doubles up to retryMaxMs',
+      ),
+    retryMaxMs: z
+      .number()
+      .int()
+      .positive()
+      .default(30_000)
+      .describe('Longest back-off between retries of one record, and between reconnects'),
   })
   .strict()
   .refine((k) => !(k.deadLetterTopic in k.topics), {

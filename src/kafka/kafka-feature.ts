@@ -7,8 +7,8 @@
 import { Counter } from 'prom-client';
 import { defineFeature } from '../core/feature.js';
 import { KafkaBridge } from './kafka-bridge.js';
-import { createKafkaClient } from './kafka-client.js';
 import { kafkaConfig, kafkaEnabled } from './kafka-config.js';
+import { createKafkaClient } from './platformatic-kafka-client.js';
 
 export const kafkaFeature = defineFeature({
   name: 'kafka',
@@ -25,7 +25,7 @@ export const kafkaFeature = defineFeature({
     });
     const bridge = new KafkaBridge({
       config,
-      kafka: createKafkaClient({ brokers: config.brokers, clientId: config.clientId, logger: ctx.logger }),
+      client: createKafkaClient(config),
       logger: ctx.logger.child({ component: 'kafka-bridge' }),
       // The same functions the HTTP server API and the programmatic API call.
       dispatchers: () => ({ notify: ctx.use('notify'), publish: ctx.use('publish'), broadcast: ctx.use('broadcast') }),

@@ -13,46 +13,53 @@ import { KAFKA_WAIT_MS, kafkaTestKit } from '../../test/support/kafka.js';
 import { listFor, waitFor } from '../../test/support/notifications-kit.js';
 import { startTestServer } from '../../test/support/server.js';
 import { kafkaUnavailable } from '../../test/support/services.js';
+import { describeEachStore } from '../../test/support/stores.js';
 import { fail } from '../core/errors.js';
 import { loadConfig } from '../features.js';
 import type { Notification } from '../protocol/shapes.js';
 import { KafkaBridge } from './kafka-bridge.js';
-import { createKafkaClient } from './kafka-client.js';
 import type { EnabledKafkaConfig } from './kafka-config.js';
+import { createKafkaClient } from './platformatic-kafka-client.js';
 import type { RouteDispatchers } from './record-router.js';
 
 const kafkaReason = await kafkaUnavailable();
 
 describe.skipIf(kafkaReason !== undefined)('Kafka bridge offsets', { timeout: 150_000 }, () => {
-  it('reads nothing twice across a restart, and reads what was produced while it was down', async () => {
-    const kit = kafkaTestKit();
-    const notices = kit.topic('notices');
-    await kit.createTopics(notices, kit.deadLetterTopic);
-    const config = { kafka: kit.config({ [notices]: { route: 'notify' } }) };
-    const notice = (title: string) => ({ userId: '9', type: 'info', title, message: title });
+  describeEachStore('restarts', (db) => {
+    it('reads nothing twice across a restart, and reads what was produced while it was down', async () => {
+      const kit = kafkaTestKit();
+      const notices = kit.topic('notices');
+      await kit.createTopics(notices, kit.deadLetterTopic);
+      // Both servers share one store, as two runs of one deployment do: a record
+      // read twice would be stored twice.
+      const config = { kafka: kit.config({ [notices]: { route: 'notify' } }) };
+      const user = `kafka-restart-${kit.id}`;
+      const notice = (title: string) => ({ userId: user, type: 'info', title, message: title });
 
-    const first = await startTestServer({ config, manualStop: true });
-    let firstStopped = false;
-    onCleanup(() => (firstStopped ? undefined : first.stop()));
-    const before = await first.connect('9');
-    const delivered = nextEvent<Notification>(before.socket, 'notification', KAFKA_WAIT_MS);
-    await kit.produce(notices, notice('before the restart'));
-    expect((await delivered).title).toBe('before the restart');
-    // stop() waits for the record in hand, whose commit follows its delivery.
-    await first.stop();
-    firstStopped = true;
-    expect(await kit.committedOffset(notices)).toBe('1');
+      const first = await startTestServer({ store: db.store, config, manualStop: true });
+      let firstStopped = false;
+      onCleanup(() => (firstStopped ? undefined : first.stop()));
+      const before = await first.connect(user);
+      const delivered = nextEvent<Notification>(before.socket, 'notification', KAFKA_WAIT_MS);
+      await kit.produce(notices, notice('before the restart'));
+      expect((await delivered).title).toBe('before the restart');
+      // stop() waits for the record in hand, whose commit follows its delivery.
+      await first.stop();
+      firstStopped = true;
+      expect(await kit.committedOffset(notices)).toBe('1');
 
-    await kit.produce(notices, notice('while it was down'));
-    // A new server (and a new, empty in-memory store) in the same consumer group.
-    const second = await startTestServer({ config });
-    const after = await second.connect('9');
-    const received = collect<Notification>(after.socket, 'notification');
-    await waitFor(() => received.length >= 1, KAFKA_WAIT_MS, 'the record produced while down');
-    await waitFor(async () => (await kit.committedOffset(notices)) === '2', KAFKA_WAIT_MS, 'the second commit');
-    // One partition, read in order: a re-read first record would have come first.
-    expect(received.map((n) => n.title)).toEqual(['while it was down']);
-    expect(JSON.stringify((await listFor(second, '9')).body)).not.toContain('before the restart');
+      await kit.produce(notices, notice('while it was down'));
+      // A new server in the same consumer group, on the same store.
+      const second = await startTestServer({ store: db.store, config });
+      const after = await second.connect(user);
+      const received = collect<Notification>(after.socket, 'notification');
+      await waitFor(() => received.length >= 1, KAFKA_WAIT_MS, 'the record produced while down');
+      await waitFor(async () => (await kit.committedOffset(notices)) === '2', KAFKA_WAIT_MS, 'the second commit');
+      // One partition, read in order: a re-read first record would have come first.
+      expect(received.map((n) => n.title)).toEqual(['while it was down']);
+      const inbox = (await listFor(second, user)).body as { notifications: Notification[] };
+      expect(inbox.notifications.map((n) => n.title).sort()).toEqual(['before the restart', 'while it was down']);
+    });
   });
 
   it('retries a record whose store is down, without committing or dead-lettering it, and delivers it once the store is back', async () => {
@@ -81,7 +88,7 @@ describe.skipIf(kafkaReason !== undefined)('Kafka bridge offsets', { timeout: 15
       const records = new Counter({ name: 'records', help: 'records', labelNames: ['topic', 'outcome'], registers: [new Registry()] });
       const service = new KafkaBridge({
         config,
-        kafka: createKafkaClient({ brokers: config.brokers, clientId: config.clientId, logger }),
+        client: createKafkaClient(config),
         logger,
         dispatchers: () => dispatchers,
         records,

@@ -14,6 +14,21 @@ import type { KafkaTopicConfig } from './kafka-config.js';
 /** The dispatchers a record can reach. */
 export type RouteDispatchers = Pick<ProvidedApi, 'notify' | 'publish' | 'broadcast'>;
 
+/** Where a record was read: the triple names it uniquely in the cluster. */
+export interface RecordOrigin {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+/**
+ * `topic:partition:offset`, the same for every redelivery of one record, which is
+ * what makes it the record's Idempotency-Key once the dispatchers take one (issue 11).
+ */
+export function recordKey(origin: RecordOrigin): string {
+  return `${origin.topic}:${origin.partition}:${origin.offset}`;
+}
+
 /** A record the bridge can never deliver (bad JSON, wrong shape, unknown topic): it goes to the dead-letter topic. */
 export class UnroutableRecordError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -68,9 +83,15 @@ function asObject(value: unknown): Record<string, unknown> {
 /**
  * Routes a parsed record. Resolves once the dispatcher has stored (notify, publish
  * on a channel with history) or emitted (broadcast, publish without history) it;
- * rejects with the dispatcher's error otherwise.
+ * rejects with the dispatcher's error otherwise. `origin` is here so that each
+ * dispatcher call can pass `recordKey(origin)` as its idempotency key.
  */
-export async function routeRecord(dispatchers: RouteDispatchers, topic: KafkaTopicConfig, value: unknown): Promise<void> {
+export async function routeRecord(
+  dispatchers: RouteDispatchers,
+  topic: KafkaTopicConfig,
+  value: unknown,
+  _origin: RecordOrigin,
+): Promise<void> {
   const record = asObject(value);
   switch (topic.route) {
     case 'notify': {

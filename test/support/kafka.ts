@@ -5,8 +5,9 @@
  * deleted and clients closed after the test.
  */
 import { randomBytes } from 'node:crypto';
-import { type IHeaders, Kafka, type KafkaMessage, logLevel, Partitioners } from 'kafkajs';
+import { Admin, Consumer, MessagesStreamFallbackModes, MessagesStreamModes, ProduceAcks, Producer } from '@platformatic/kafka';
 import type { SwitchboardConfigInput } from '../../src/config/schema.js';
+import { closeForced } from '../../src/kafka/platformatic-kafka-client.js';
 import { onCleanup } from './cleanup.js';
 import { KAFKA_BROKERS } from './services.js';
 
@@ -26,12 +27,14 @@ export interface KafkaTestKit {
   readonly id: string;
   /** A topic name unique to this test (`sbtest.<name>.<id>`). */
   topic(name: string): string;
-  /** Creates topics (one partition each) and waits until they exist; deleted after the test. */
-  createTopics(...topics: string[]): Promise<void>;
+  /** Creates topics (one partition each, unless given) and waits until they have leaders; deleted after the test. */
+  createTopics(...topics: Array<string | { topic: string; partitions: number }>): Promise<void>;
   /** Creates shared topics (the default ones) when missing; kept after the test. */
   ensureTopics(...topics: string[]): Promise<void>;
   /** Produces records; objects are sent as JSON, strings as they are. */
   produce(topic: string, ...values: Array<string | object>): Promise<void>;
+  /** Produces records round-robin over partitions 0 … partitions-1 (record i to i % partitions). */
+  produceAcross(topic: string, partitions: number, values: Array<string | object>): Promise<void>;
   /** Reads the first `count` records of a topic from the beginning (bounded wait). */
   read(topic: string, count: number): Promise<ReadRecord[]>;
   /** A bridge config over `topics`, with this test's group and dead-letter topic and test-sized timeouts. */
@@ -40,108 +43,138 @@ export interface KafkaTestKit {
   readonly deadLetterTopic: string;
   /** This test's consumer group (the bridge's, in `config`). */
   readonly groupId: string;
-  /** The group's committed offset on partition 0 of `topic` ('-1' when none). */
-  committedOffset(topic: string): Promise<string>;
+  /** The group's committed offset on a partition (default 0) of `topic` ('-1' when none). */
+  committedOffset(topic: string, partition?: number): Promise<string>;
   /** The offset the next record of partition 0 of `topic` will get (how many it holds). */
   endOffset(topic: string): Promise<string>;
 }
 
-function headerText(headers: IHeaders | undefined): Record<string, string> {
+export interface KafkaTestKitOptions {
+  /** @default KAFKA_BROKERS (the shared broker) */
+  brokers?: string[];
+}
+
+function headerText(headers: Map<Buffer, Buffer>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(headers ?? {})) {
-    if (value !== undefined) out[key] = Array.isArray(value) ? String(value[0]) : String(value);
-  }
+  for (const [key, value] of headers) out[key.toString('utf8')] = value?.toString('utf8') ?? '';
   return out;
 }
 
-export function kafkaTestKit(): KafkaTestKit {
+/** True when `error` (or one it aggregates) is the broker's TOPIC_ALREADY_EXISTS. */
+function alreadyExists(error: unknown): boolean {
+  const found = (error as { findBy?: (key: string, value: unknown) => unknown }).findBy?.('apiId', 'TOPIC_ALREADY_EXISTS');
+  return Boolean(found);
+}
+
+export function kafkaTestKit(options: KafkaTestKitOptions = {}): KafkaTestKit {
   const id = randomBytes(5).toString('hex');
-  const kafka = new Kafka({ clientId: `sbtest-${id}`, brokers: KAFKA_BROKERS, logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  const bootstrapBrokers = options.brokers ?? KAFKA_BROKERS;
+  const base = { clientId: `sbtest-${id}`, bootstrapBrokers, retryDelay: 300 };
+  const admin = new Admin(base);
+  const producer = new Producer(base);
   const created: string[] = [];
-  let connected: Promise<void> | undefined;
-  const connect = () => {
-    connected ??= Promise.all([admin.connect(), producer.connect()]).then(() => undefined);
-    return connected;
-  };
   onCleanup(async () => {
-    if (!connected) return;
     if (created.length > 0) await admin.deleteTopics({ topics: created }).catch(() => {});
-    await producer.disconnect();
-    await admin.disconnect();
+    await producer.close();
+    await admin.close();
   });
   const deadLetterTopic = `sbtest.dead-letter.${id}`;
   const groupId = `sbtest-group-${id}`;
+
+  /** Topic creation returns before the partitions have leaders; producing needs them. */
+  async function waitForLeaders(topics: string[]): Promise<void> {
+    const deadline = Date.now() + KAFKA_WAIT_MS;
+    for (;;) {
+      const metadata = await admin.metadata({ topics, forceUpdate: true }).catch(() => undefined);
+      const led = metadata && topics.every((t) => metadata.topics.get(t)?.partitions.every((p) => p.leader >= 0));
+      if (led) return;
+      if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no leader after ${KAFKA_WAIT_MS} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  async function create(topics: Array<string | { topic: string; partitions: number }>, tolerateExisting: boolean): Promise<string[]> {
+    const names: string[] = [];
+    for (const entry of topics) {
+      const { topic, partitions } = typeof entry === 'string' ? { topic: entry, partitions: 1 } : entry;
+      names.push(topic);
+      try {
+        await admin.createTopics({ topics: [topic], partitions, replicas: 1 });
+      } catch (err) {
+        if (!(tolerateExisting && alreadyExists(err))) throw err;
+      }
+    }
+    await waitForLeaders(names);
+    return names;
+  }
+
+  const encode = (v: string | object) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v));
 
   return {
     id,
     deadLetterTopic,
     groupId,
-    async committedOffset(topic) {
-      await connect();
-      const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
-      return entry?.partitions.find((p) => p.partition === 0)?.offset ?? '-1';
+    async committedOffset(topic, partition = 0) {
+      const [group] = await admin.listConsumerGroupOffsets({
+        groups: [{ groupId, topics: [{ name: topic, partitionIndexes: [partition] }] }],
+      });
+      const offset = group?.topics.find((t) => t.name === topic)?.partitions.find((p) => p.partitionIndex === partition)?.committedOffset;
+      return (offset ?? -1n).toString();
     },
     async endOffset(topic) {
-      await connect();
-      return (await admin.fetchTopicOffsets(topic)).find((p) => p.partition === 0)?.high ?? '0';
+      const [listed] = await admin.listOffsets({ topics: [{ name: topic, partitions: [{ partitionIndex: 0, timestamp: -1n }] }] });
+      return (listed?.partitions.find((p) => p.partitionIndex === 0)?.offset ?? 0n).toString();
     },
     topic: (name) => `sbtest.${name}.${id}`,
     async createTopics(...topics) {
-      await connect();
-      await admin.createTopics({
-        topics: topics.map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })),
-        waitForLeaders: true,
-      });
-      created.push(...topics);
+      created.push(...(await create(topics, false)));
     },
     async ensureTopics(...topics) {
-      await connect();
-      await admin.createTopics({
-        topics: topics.map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })),
-        waitForLeaders: true,
-      });
+      await create(topics, true);
     },
     async produce(topic, ...values) {
-      await connect();
-      await producer.send({ topic, messages: values.map((v) => ({ value: typeof v === 'string' ? v : JSON.stringify(v) })) });
+      await producer.send({
+        messages: values.map((v) => ({ topic, value: encode(v) })),
+        acks: ProduceAcks.ALL,
+      });
+    },
+    async produceAcross(topic, partitions, values) {
+      await producer.send({
+        messages: values.map((v, i) => ({ topic, partition: i % partitions, value: encode(v) })),
+        acks: ProduceAcks.ALL,
+      });
     },
     async read(topic, count) {
-      const consumer = kafka.consumer({
-        groupId: `sbtest-reader-${id}-${randomBytes(3).toString('hex')}`,
-        sessionTimeout: 6000,
-        heartbeatInterval: 500,
-      });
+      const consumer = new Consumer({ ...base, groupId: `sbtest-reader-${id}-${randomBytes(3).toString('hex')}` });
       const records: ReadRecord[] = [];
       try {
-        await consumer.connect();
-        await consumer.subscribe({ topic, fromBeginning: true });
-        await new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(
-            () => reject(new Error(`timed out reading ${count} records from ${topic} (got ${records.length})`)),
-            KAFKA_WAIT_MS,
-          );
-          void consumer
-            .run({
-              eachMessage: async ({ message }: { message: KafkaMessage }) => {
-                records.push({ value: message.value?.toString('utf8') ?? null, headers: headerText(message.headers) });
-                if (records.length >= count) {
-                  clearTimeout(timer);
-                  resolve();
-                }
-              },
-            })
-            .catch(reject);
+        const stream = await consumer.consume({
+          topics: [topic],
+          autocommit: false,
+          mode: MessagesStreamModes.EARLIEST,
+          fallbackMode: MessagesStreamFallbackModes.EARLIEST,
+          sessionTimeout: 6000,
+          heartbeatInterval: 500,
         });
+        const timer = setTimeout(() => {
+          stream.destroy(new Error(`timed out reading ${count} records from ${topic} (got ${records.length})`));
+        }, KAFKA_WAIT_MS);
+        try {
+          for await (const message of stream) {
+            records.push({ value: message.value?.toString('utf8') ?? null, headers: headerText(message.headers) });
+            if (records.length >= count) break;
+          }
+        } finally {
+          clearTimeout(timer);
+        }
       } finally {
-        await consumer.disconnect();
+        await closeForced(consumer);
       }
       return records.slice(0, count);
     },
     config(topics, extra) {
       return {
-        brokers: KAFKA_BROKERS,
+        brokers: bootstrapBrokers,
         clientId: `sbtest-${id}`,
         groupId,
         ...(topics ? { topics } : {}),

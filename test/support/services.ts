@@ -4,8 +4,8 @@
  * every service the suite needs.
  */
 import { randomBytes } from 'node:crypto';
+import { Admin } from '@platformatic/kafka';
 import { Redis } from 'ioredis';
-import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { createStore } from '../../src/store/create-store.js';
 import type { Store } from '../../src/store/store.js';
@@ -95,17 +95,11 @@ export function redisTestPrefix(): { prefix: string; client: Redis } {
 /** undefined when the Kafka broker answers a metadata request, else why not; throws in CI. */
 export async function kafkaUnavailable(): Promise<string | undefined> {
   const reason = await reachable(async () => {
-    const admin = new Kafka({
-      brokers: KAFKA_BROKERS,
-      logLevel: logLevel.NOTHING,
-      connectionTimeout: 2000,
-      retry: { retries: 0 },
-    }).admin();
+    const admin = new Admin({ clientId: 'sbtest-probe', bootstrapBrokers: KAFKA_BROKERS, connectTimeout: 2000, retries: 0 });
     try {
-      await admin.connect();
       await admin.listTopics();
     } finally {
-      await admin.disconnect();
+      await admin.close();
     }
   });
   if (reason && IN_CI) throw new Error(`Kafka is required in CI but unreachable at ${KAFKA_BROKERS.join(',')}: ${reason}`);
