@@ -9,14 +9,14 @@ import { describe, expect, it } from 'vitest';
 import { emitAck, nextEvent } from '../../test/support/client.js';
 import { redisProxy, testCluster, waitUntil } from '../../test/support/cluster.js';
 import { startTestServer, TEST_SECRET } from '../../test/support/server.js';
-import { REDIS_URL, redisTestPrefix, redisUnavailable } from '../../test/support/services.js';
+import { postgresUnavailable, REDIS_URL, redisTestPrefix, redisUnavailable } from '../../test/support/services.js';
 import { createSwitchboard } from '../switchboard.js';
 
-const redisReason = await redisUnavailable();
+const redisReason = (await redisUnavailable()) ?? (await postgresUnavailable());
 
 const hello = { title: 'Hi', message: 'from node B', from: 'test', timestamp: new Date().toISOString() };
 
-describe.skipIf(redisReason !== undefined)('several nodes on Redis', () => {
+describe.skipIf(redisReason !== undefined)('several nodes on Redis and PostgreSQL', () => {
   it('emitToUser and broadcast sent on node B reach clients on node A', async () => {
     const cluster = testCluster();
     const a = await cluster.node();

@@ -22,6 +22,9 @@ export interface RedisClients {
   close(): Promise<void>;
 }
 
+/** Told of each fire-and-forget Redis call that failed (an emit lost during an outage). */
+export type LostCallListener = (operation: string, err: Error) => void;
+
 /** The URL without its password, for logs and errors. */
 export function redactRedisUrl(url: string): string {
   try {
@@ -41,8 +44,35 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * Socket.IO's Redis adapter publishes (emits, requests) and (un)subscribes without
+ * waiting for the answer, so a command that fails during an outage (ioredis's
+ * MaxRetriesPerRequestError) would be an unhandled rejection, which ends the process
+ * on Node 20. These calls get a handler where they are made: the failure is reported
+ * (logged once per outage, counted) and the promise still rejects for any caller that
+ * does wait for it. What is lost is an emit to other nodes; the store stays the
+ * truth, and clients catch up from it (`subscribe { since }`, the inbox).
+ */
+function reportFailures(client: Redis, methods: readonly string[], onLost: LostCallListener): void {
+  const target = client as unknown as Record<string, (...args: unknown[]) => unknown>;
+  for (const method of methods) {
+    const original = target[method] as (...args: unknown[]) => unknown;
+    target[method] = (...args: unknown[]) => {
+      const result = original.apply(client, args);
+      if (typeof (result as Promise<unknown> | undefined)?.catch === 'function') {
+        (result as Promise<unknown>).catch((err: Error) => onLost(method, err));
+      }
+      return result;
+    };
+  }
+}
+
 /** Creates the clients without connecting them (`connect()` does). */
-export function createRedisClients(url: string, logger: Logger, options: { connectTimeoutMs?: number } = {}): RedisClients {
+export function createRedisClients(
+  url: string,
+  logger: Logger,
+  options: { connectTimeoutMs?: number; onLost?: LostCallListener } = {},
+): RedisClients {
   const where = redactRedisUrl(url);
   const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
   const base: RedisOptions = {
@@ -75,6 +105,21 @@ export function createRedisClients(url: string, logger: Logger, options: { conne
     });
   }
   const [command, pub, sub] = clients.map(([, client]) => client) as [Redis, Redis, Redis];
+  let losing = false;
+  const onLost: LostCallListener = (operation, err) => {
+    options.onLost?.(operation, err);
+    if (losing) return;
+    losing = true;
+    logger.error(
+      { err, redis: where, operation },
+      'Redis call of the Socket.IO adapter failed: emits to other nodes are lost until Redis is back',
+    );
+  };
+  pub.on('ready', () => {
+    losing = false;
+  });
+  reportFailures(pub, ['publish'], onLost);
+  reportFailures(sub, ['subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe'], onLost);
 
   return {
     command,

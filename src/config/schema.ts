@@ -201,7 +201,15 @@ export const coreConfigShape = {
     .default(20)
     .describe('Disconnect a socket after this many rate-limited events in a row'),
   presence: z
-    .object({ offlineGraceMs: z.number().int().min(0).default(5000).describe('Delay before user:offline, so a reload does not flap') })
+    .object({
+      offlineGraceMs: z.number().int().min(0).default(5000).describe('Delay before user:offline, so a reload does not flap'),
+      sweepIntervalMs: z
+        .number()
+        .int()
+        .positive()
+        .default(1000)
+        .describe('How often each node claims ended offline graces and expired typing indicators, also those of nodes that died'),
+    })
     .strict()
     .prefault({}),
   shutdownTimeoutMs: z

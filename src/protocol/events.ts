@@ -234,7 +234,10 @@ export interface ServerToClientEvents {
 }
 
 /** Server-to-server events between nodes (through the socket.io adapter). */
-export type InterServerEvents = Record<string, never>;
+export interface InterServerEvents {
+  /** Each node answers the member count of its own rooms (GET /api/rooms, stats). */
+  'rooms:count': (answer: (counts: Record<string, number>) => void) => void;
+}
 
 /** Per-socket data kept by the server (readable by `fetchSockets()` on any node). */
 export interface SocketData {

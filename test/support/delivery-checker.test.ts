@@ -36,7 +36,10 @@ describe('delivery checker', () => {
     const report = checker.report();
     // 7 and 8 never came; 3 and 1 came twice; 3 (after 4) and 1 (after 10) were late.
     expect(report).toMatchObject({ expected: 10, delivered: 10, lost: 2, duplicated: 2, outOfOrder: 3, maxOutOfOrderDistance: 9 });
-    expect(report.perSubscriber[0]).toMatchObject({ lostSample: ['s#7', 's#8'], outOfOrderSample: ['s#3 after 4', 's#3 after 4', 's#1 after 10'] });
+    expect(report.perSubscriber[0]).toMatchObject({
+      lostSample: ['s#7', 's#8'],
+      outOfOrderSample: ['s#3 after 4', 's#3 after 4', 's#1 after 10'],
+    });
   });
 
   it('expects only what falls inside the window: after `from`, up to `until`', () => {
@@ -73,7 +76,15 @@ describe('delivery checker', () => {
     log.from('b', 0);
     log.from('inbox:u1', 0);
     // Interleaving streams is no disorder; neither is any order of ids.
-    for (const [stream, seq] of [['a', 1], ['b', 1], ['a', 2], ['b', 2], ['a', 3], ['b', 3]] as const) log.received(stream, seq);
+    for (const [stream, seq] of [
+      ['a', 1],
+      ['b', 1],
+      ['a', 2],
+      ['b', 2],
+      ['a', 3],
+      ['b', 3],
+    ] as const)
+      log.received(stream, seq);
     for (const id of ['n3', 'n1', 'n1']) log.received('inbox:u1', id);
     expect(checker.report()).toMatchObject({ expected: 9, lost: 1, duplicated: 1, outOfOrder: 0 });
     expect(checker.report().perSubscriber[0]?.lostSample).toEqual(['inbox:u1#n2']);
