@@ -86,7 +86,9 @@ export function createRedisClients(
   };
 
   const clients: Array<[string, Redis]> = [
-    ['command', new Redis(url, { ...base, connectionName: 'switchboard' })],
+    // Presence, deadlines and rate limits fail at once while Redis is away (UNAVAILABLE,
+    // or the rate limiter's memory fallback) instead of holding requests for retries.
+    ['command', new Redis(url, { ...base, connectionName: 'switchboard', enableOfflineQueue: false })],
     ['pub', new Redis(url, { ...base, connectionName: 'switchboard-pub' })],
     // The subscriber's commands are (re)subscriptions: let them wait for the reconnect.
     ['sub', new Redis(url, { ...base, connectionName: 'switchboard-sub', maxRetriesPerRequest: null })],
