@@ -21,7 +21,10 @@ const config = {
 };
 
 async function converse(node: ClusterNode, creator: string, other: string): Promise<string> {
-  const res = await node.request('POST', '/api/conversations', { token: await node.token(creator), body: { kind: 'direct', memberIds: [other] } });
+  const res = await node.request('POST', '/api/conversations', {
+    token: await node.token(creator),
+    body: { kind: 'direct', memberIds: [other] },
+  });
   if (res.status !== 201 && res.status !== 200) throw new Error(`create conversation: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.conversation.id;
 }

@@ -5,6 +5,7 @@
  * nodes (STYLE.md #5: no home-made pub/sub).
  */
 import { createAdapter } from '@socket.io/redis-adapter';
+import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-adapter';
 import { Counter } from 'prom-client';
 import type { SwitchboardConfig } from '../config/schema.js';
 import type { ClusterStatus } from '../core/context.js';
@@ -55,15 +56,16 @@ export async function startRedisCluster({ config, logger, metrics, nodeId }: Red
   const clients = createRedisClients(url, logger, { onLost: (operation) => lost.inc({ operation }) });
   await clients.connect();
 
-  if (config.socket.recoveryWindowMs > 0) {
-    // The plain Redis adapter does not keep missed packets; recovery would need the
-    // redis-streams adapter, which Switchboard does not ship.
+  if (config.socket.recoveryWindowMs > 0 && config.redis.adapter === 'pubsub') {
+    // The pub/sub adapter keeps no packets, so there is nothing to recover a session
+    // from; the streams adapter (`redis.adapter: streams`) keeps them in a Redis stream.
     logger.warn(
       { recoveryWindowMs: config.socket.recoveryWindowMs },
-      'socket.recoveryWindowMs is set but the Redis adapter does not support connection-state recovery: sessions will not be recovered',
+      'socket.recoveryWindowMs is set but the pub/sub Redis adapter does not support connection-state recovery: set redis.adapter to "streams"',
     );
   }
-  logger.info({ redis: redactRedisUrl(url), keyPrefix, nodeId }, 'clustered on Redis');
+  logger.info({ redis: redactRedisUrl(url), keyPrefix, nodeId, adapter: config.redis.adapter }, 'clustered on Redis');
+  let attached: SwitchboardServer | undefined;
 
   return {
     clients,
@@ -79,9 +81,24 @@ export async function startRedisCluster({ config, logger, metrics, nodeId }: Red
     deadlines: createRedisDeadlines(clients.command, keyPrefix),
     rateLimiter: createRedisRateLimiter({ client: clients.command, keyPrefix, rules: config.rateLimits }),
     attach(io) {
-      io.adapter(createAdapter(clients.pub, clients.sub, { key: `${keyPrefix}socket.io` }));
+      attached = io;
+      const channel = `${keyPrefix}socket.io`;
+      io.adapter(
+        config.redis.adapter === 'streams'
+          ? createStreamsAdapter(clients.streamsClient(), {
+              streamName: channel,
+              channelPrefix: channel,
+              sessionKeyPrefix: `${channel}:session:`,
+              maxLen: config.redis.streamMaxLength,
+            })
+          : createAdapter(clients.pub, clients.sub, { key: channel }),
+      );
     },
     ping: () => clients.ping(),
-    close: () => clients.close(),
+    async close() {
+      // The adapter first (it stops reading the stream, unsubscribes), then the clients.
+      attached?.of('/').adapter.close();
+      await clients.close();
+    },
   };
 }

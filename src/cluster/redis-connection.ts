@@ -16,6 +16,12 @@ export interface RedisClients {
   readonly sub: Redis;
   /** Connects all three; rejects with a message naming Redis when it is unreachable. */
   connect(): Promise<void>;
+  /**
+   * The client for @socket.io/redis-streams-adapter (which makes its own reading and
+   * subscribing duplicates of it): the publishing client, whose duplicates get the
+   * same failure handling and are closed by `close()`.
+   */
+  streamsClient(): Redis;
   /** PING with a bound, for /ready: rejects when Redis does not answer in time. */
   ping(timeoutMs?: number): Promise<void>;
   /** Closes all three (QUIT, then a hard disconnect if QUIT cannot be sent). */
@@ -122,6 +128,8 @@ export function createRedisClients(
   });
   reportFailures(pub, ['publish'], onLost);
   reportFailures(sub, ['subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe'], onLost);
+  const duplicates: Redis[] = [];
+  let streamsReady = false;
 
   return {
     command,
@@ -135,11 +143,28 @@ export function createRedisClients(
         throw new Error(`Redis unreachable at ${where}: ${(err as Error).message}`, { cause: err });
       }
     },
+    streamsClient() {
+      if (!streamsReady) {
+        streamsReady = true;
+        // The streams adapter also SETs sessions and PUBLISHes requests without waiting.
+        reportFailures(pub, ['set', 'spublish'], onLost);
+        const duplicate = pub.duplicate.bind(pub);
+        pub.duplicate = ((...args: Parameters<Redis['duplicate']>) => {
+          const copy = duplicate(...args);
+          reportFailures(copy, ['subscribe', 'ssubscribe', 'unsubscribe'], onLost);
+          duplicates.push(copy);
+          return copy;
+        }) as Redis['duplicate'];
+      }
+      return pub;
+    },
     async ping(timeoutMs = 2000) {
       if (command.status !== 'ready') throw new Error(`Redis not connected (${command.status})`);
       await withTimeout(command.ping(), timeoutMs, 'Redis PING');
     },
     async close() {
+      // The streams adapter's readers block in XREAD: end them first, at once.
+      for (const copy of duplicates.splice(0)) copy.disconnect();
       await Promise.all(
         clients.map(async ([, client]) => {
           if (client.status === 'end') return;

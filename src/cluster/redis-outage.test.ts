@@ -22,10 +22,10 @@ async function readyStatus(node: ChildNode): Promise<number> {
   return (await node.request('GET', '/ready')).status;
 }
 
-describe.skipIf(missing !== undefined)('a Redis restart under traffic', () => {
+describe.skipIf(missing !== undefined).each(['pubsub', 'streams'] as const)('a Redis restart under traffic (%s adapter)', (adapter) => {
   it('no node exits, /ready goes 503 then 200, calls answer UNAVAILABLE meanwhile, presence and notifications work after', async () => {
     const redis = await startOwnRedis();
-    const cluster = testCluster({ redisUrl: redis.url });
+    const cluster = testCluster({ redisUrl: redis.url, adapter });
     const nodes = await Promise.all([cluster.spawn(nodeConfig), cluster.spawn(nodeConfig), cluster.spawn(nodeConfig)]);
     const [n0, n1, n2] = nodes as [ChildNode, ChildNode, ChildNode];
     const users = ['alice', 'bob', 'carol'];
@@ -77,7 +77,7 @@ describe.skipIf(missing !== undefined)('a Redis restart under traffic', () => {
     const store = await cluster.store();
     const stored = await store.db.selectFrom('notifications').select('id').where('id', 'in', tally.notified).execute();
     expect(stored.length).toBe(tally.notified.length);
-    console.info(formatReport('redis restart under traffic, 3 nodes', checker.report()), JSON.stringify(tally.statuses));
+    console.info(formatReport(`redis restart under traffic, 3 nodes, ${adapter}`, checker.report()), JSON.stringify(tally.statuses));
     void n0;
   }, 120_000);
 });

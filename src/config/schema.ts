@@ -115,6 +115,19 @@ const redisSchema = z
       .positive()
       .default(20_000)
       .describe('A node whose heartbeat is older than this is dead: its sockets leave presence'),
+    adapter: z
+      .enum(['pubsub', 'streams'])
+      .default('pubsub')
+      .meta({ env: 'SWITCHBOARD_REDIS_ADAPTER' })
+      .describe(
+        'Socket.IO adapter between nodes: `pubsub` (@socket.io/redis-adapter) or `streams` (@socket.io/redis-streams-adapter: survives short Redis drops, and lets connection-state recovery resume a session on any node)',
+      ),
+    streamMaxLength: z
+      .number()
+      .int()
+      .positive()
+      .default(10_000)
+      .describe('With `adapter: streams`: entries kept in the Redis stream, i.e. how many emits back a session can be recovered'),
   })
   .strict()
   .refine((r) => r.nodeTimeoutMs > r.heartbeatIntervalMs, {

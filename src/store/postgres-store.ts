@@ -3,8 +3,8 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.js';
 import { runMigrations } from './migrator.js';
-import { withUnavailableErrors } from './unavailable.js';
 import type { Store } from './store.js';
+import { withUnavailableErrors } from './unavailable.js';
 
 export interface PostgresStoreOptions {
   connectionString: string;

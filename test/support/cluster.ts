@@ -24,6 +24,8 @@ import { PG_URL, REDIS_URL, redisTestPrefix } from './services.js';
 export interface TestClusterOptions {
   /** The Redis the nodes use (a test's own, see redis-server.ts); @default the machine's, under a random prefix */
   redisUrl?: string;
+  /** The Socket.IO adapter every node uses (`redis.adapter`); @default 'pubsub' */
+  adapter?: 'pubsub' | 'streams';
 }
 
 /** What a test can do with any node, in this process or a child. */
@@ -113,7 +115,7 @@ export function testCluster(options: TestClusterOptions = {}): TestCluster {
   };
   const nodeConfig = (config: SwitchboardConfigInput): SwitchboardConfigInput => ({
     ...config,
-    redis: { url: redisUrl, keyPrefix: prefix, ...config.redis },
+    redis: { url: redisUrl, keyPrefix: prefix, adapter: options.adapter ?? 'pubsub', ...config.redis },
   });
 
   return {
