@@ -139,6 +139,11 @@ export class DeliveryChecker {
     return n;
   }
 
+  /** The acknowledged items of a stream, in no particular order. */
+  acknowledgedItems(stream: string): Seq[] {
+    return [...(this.acked.get(stream) ?? [])];
+  }
+
   subscriber(name: string): SubscriberLog {
     const log = new SubscriberLog(name);
     this.subscribers.push(log);
