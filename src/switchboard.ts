@@ -30,6 +30,8 @@ import { Startup } from './core/startup.js';
 import { BUILTIN_FEATURES, loadConfigFor, migrationsFor } from './features.js';
 import { createHttpApp } from './http/app.js';
 import { createMetrics } from './monitoring/metrics.js';
+import { createMemoryDeadlines } from './presence/deadlines.js';
+import { createDepartureService } from './presence/departures.js';
 import { createMemoryPresence } from './presence/memory-presence.js';
 import type { PresenceStore } from './presence/presence-store.js';
 import type { ServerToClientEvents } from './protocol/events.js';
@@ -123,10 +125,13 @@ export async function createSwitchboard(
 
   const store = await startup.step('store', { configKey: 'database.url' }, () => openStore(options, config), closeStore(options));
   await startup.step('migrations', { configKey: 'database.url' }, () => store.migrate(migrationsFor(features)));
+  const metrics = createMetrics();
+  // In a cluster every series says which node it comes from: scrape each node, add up in Prometheus.
+  if (config.redis.url) metrics.registry.setDefaultLabels({ node: nodeId });
   const cluster = await startup.step(
     'redis',
     { configKey: 'redis.url' },
-    () => (config.redis.url ? startRedisCluster({ config, logger, nodeId }) : undefined),
+    () => (config.redis.url ? startRedisCluster({ config, logger, metrics, nodeId }) : undefined),
     (started) => started?.close(),
   );
   const auth = await startup.step('auth', { configKey: authKeyOf(config) }, () => {
@@ -135,11 +140,21 @@ export async function createSwitchboard(
     return createAuthenticator(jwt, new SessionsRepo(store));
   });
 
-  const metrics = createMetrics();
   const lifecycle = new Lifecycle(logger);
-  const presence = options.presence ?? cluster?.presence ?? createMemoryPresence();
+  const presence = options.presence ?? cluster?.presence ?? createMemoryPresence({ offlineGraceMs: config.presence.offlineGraceMs });
   await startup.step('presence', {}, () => presence, clearPresence(logger));
   if (cluster && presence === cluster.presence) lifecycle.add(cluster.presence.heartbeat);
+  const registry = createFeatureRegistry();
+  const departures = createDepartureService({
+    presence,
+    logger,
+    graceMs: config.presence.offlineGraceMs,
+    intervalMs: config.presence.sweepIntervalMs,
+    onDeparture: async ({ userId, lastSeen }) => {
+      for (const hook of registry.hooks.onUserOffline) await hook(userId, lastSeen);
+    },
+  });
+  lifecycle.add(departures);
   const rateLimiter = options.rateLimiter ?? cluster?.rateLimiter ?? createMemoryRateLimiter(config.rateLimits);
   const events = new EventRouter({ rateLimiter, metrics, lifecycle, logger, floodDisconnectAfter: config.floodDisconnectAfter });
 
@@ -158,7 +173,6 @@ export async function createSwitchboard(
   );
   cluster?.attach(io);
 
-  const registry = createFeatureRegistry();
   const ctx: SwitchboardContext = {
     config,
     logger,
@@ -166,6 +180,7 @@ export async function createSwitchboard(
     io,
     metrics,
     presence,
+    deadlines: cluster?.deadlines ?? createMemoryDeadlines(),
     rateLimiter,
     auth,
     channels: new ChannelPolicy(),
@@ -190,7 +205,7 @@ export async function createSwitchboard(
   mountHttpApi({ server, socketPath: config.socket.path, prefix: apiPrefix(options.httpApi) }, host, http.handler());
 
   io.use(createHandshakeMiddleware(ctx, () => closing));
-  attachConnectionPipeline(ctx, registry.hooks);
+  attachConnectionPipeline(ctx, registry.hooks, departures);
   await startup.step(
     'services',
     {},

@@ -16,7 +16,7 @@ export interface FeatureRegistry {
 }
 
 export function createFeatureRegistry(): FeatureRegistry {
-  return { hooks: { onConnection: [], onDisconnect: [], connectedFields: [] }, readiness: new Map(), api: {} };
+  return { hooks: { onConnection: [], onDisconnect: [], onUserOffline: [], connectedFields: [] }, readiness: new Map(), api: {} };
 }
 
 /** Sets one feature up and registers what it returned. */
@@ -37,6 +37,7 @@ export async function installFeature(
   }
   if (parts.onConnection) registry.hooks.onConnection.push(parts.onConnection);
   if (parts.onDisconnect) registry.hooks.onDisconnect.push(parts.onDisconnect);
+  if (parts.onUserOffline) registry.hooks.onUserOffline.push(parts.onUserOffline);
   if (parts.connectedFields) registry.hooks.connectedFields.push(parts.connectedFields);
   for (const [name, check] of Object.entries(parts.readiness ?? {})) registry.readiness.set(name, check);
 }

@@ -10,21 +10,20 @@ import { defineFeature } from '../core/feature.js';
 import { toIso } from '../core/ids.js';
 import { requireServer, requireUser } from '../http/guards.js';
 import { defineEvent } from '../realtime/event-router.js';
-import { userRoom } from '../realtime/rooms.js';
+import { sessionRoom } from '../realtime/rooms.js';
 import { parseOrFail } from '../realtime/validation.js';
 import { authRefreshSchema, createSessionBodySchema } from './auth-schemas.js';
 import { clearExpiry, scheduleExpiry } from './expiry.js';
 
-/** Ends every live connection of a session (on any node) after it is revoked. */
-async function disconnectSession(ctx: SwitchboardContext, userId: string, sessionId: string): Promise<void> {
-  // Only the guest's own room is searched: a session belongs to one user.
-  const sockets = await ctx.io.in(userRoom(userId)).fetchSockets();
-  for (const socket of sockets) {
-    if (socket.data.sessionId === sessionId) {
-      socket.emit('error', { code: 'AUTH_INVALID', message: 'Session revoked' });
-      socket.disconnect(true);
-    }
-  }
+/**
+ * Ends every live connection of a session, on any node: its sockets share the
+ * session's room, so this is one emit and one `disconnectSockets()` through the
+ * adapter, not a scan of the user's sockets.
+ */
+function disconnectSession(ctx: SwitchboardContext, sessionId: string): void {
+  const room = sessionRoom(sessionId);
+  ctx.io.to(room).emit('error', { code: 'AUTH_INVALID', message: 'Session revoked' });
+  ctx.io.in(room).disconnectSockets(true);
 }
 
 function sessionRoutes(http: FastifyInstance, ctx: SwitchboardContext): void {
@@ -40,7 +39,7 @@ function sessionRoutes(http: FastifyInstance, ctx: SwitchboardContext): void {
     const principal = await requireUser(ctx, request);
     if (!principal.sessionId) throw fail('VALIDATION_FAILED', 'Only session tokens can be revoked this way');
     await ctx.auth.sessions.revoke(principal.sessionId);
-    await disconnectSession(ctx, principal.userId, principal.sessionId);
+    disconnectSession(ctx, principal.sessionId);
     return { ok: true, revoked: principal.sessionId };
   });
 
@@ -49,7 +48,7 @@ function sessionRoutes(http: FastifyInstance, ctx: SwitchboardContext): void {
     await requireServer(ctx, request);
     const userId = await ctx.auth.sessions.userOf(request.params.id);
     if (!userId || !(await ctx.auth.sessions.revoke(request.params.id))) throw fail('NOT_FOUND', 'No such live session');
-    await disconnectSession(ctx, userId, request.params.id);
+    disconnectSession(ctx, request.params.id);
     return { ok: true, revoked: request.params.id };
   });
 }
@@ -82,7 +81,13 @@ export const authFeature = defineFeature({
           const next = await ctx.auth.authenticate(token);
           // A refresh may renew credentials, never switch users.
           if (next.userId !== socket.data.userId) throw fail('AUTH_INVALID', 'Refresh token is for another user');
+          const before = socket.data.sessionId;
           socket.data = { ...socket.data, ...next };
+          // Revocation finds sockets by their session's room: follow a change of session.
+          if (before !== socket.data.sessionId) {
+            if (before) await socket.leave(sessionRoom(before));
+            if (socket.data.sessionId) await socket.join(sessionRoom(socket.data.sessionId));
+          }
           scheduleExpiry(ctx, socket);
           return { expiresAt: next.expiresAt === null ? null : toIso(next.expiresAt) };
         },

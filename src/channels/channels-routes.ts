@@ -97,9 +97,10 @@ export function registerChannelRoutes(http: FastifyInstance, ctx: SwitchboardCon
   http.post('/api/users/:id/disconnect', async (request) => {
     await requireServer(ctx, request);
     const { id } = parseOrFail(userParamsSchema, request.params);
-    const room = userRoom(id);
-    const sockets = await ctx.io.in(room).fetchSockets();
-    ctx.io.in(room).disconnectSockets(true);
+    // The count from presence (cluster-wide), the disconnect through the user's room:
+    // no node is asked for its sockets.
+    const sockets = await ctx.presence.getUserSockets(id);
+    ctx.io.in(userRoom(id)).disconnectSockets(true);
     return { ok: true, userId: id, disconnected: sockets.length };
   });
 }

@@ -26,20 +26,9 @@ export const chatFeature = defineFeature({
       routes: (http) => chatRoutes(http, ctx, chat),
       connectedFields: async (socket) => ({ unreadMessages: await chat.conversationsRepo.unreadTotal(socket.data.userId) }),
       onConnection: (socket, presence) => chat.presence.connected(socket, presence),
-      onDisconnect: async (socket, _reason, presence) => {
-        await chat.typing.socketGone(socket.id);
-        await chat.presence.disconnected(socket, presence);
-      },
-      services: [
-        {
-          name: 'chat-timers',
-          start() {},
-          stop() {
-            chat.typing.stopAll();
-            chat.presence.stop();
-          },
-        },
-      ],
+      onDisconnect: (socket) => chat.typing.socketGone(socket.id),
+      onUserOffline: (userId, lastSeen) => chat.presence.offline(userId, lastSeen),
+      services: [chat.typing.service()],
       api: {
         sendMessage: async ({ senderId, ...input }) => (await chat.messages.send(actingAs(senderId), input)).message,
         createConversation: async ({ creatorId, ...input }) => (await chat.conversations.create(actingAs(creatorId), input)).conversation,

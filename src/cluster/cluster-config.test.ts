@@ -3,9 +3,20 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../features.js';
 
 describe('redis config', () => {
-  it('defaults to one node with the switchboard: prefix and a 5 s / 20 s heartbeat', () => {
+  it('defaults to one node with the switchboard: prefix, a 5 s / 20 s heartbeat and the pub/sub adapter', () => {
     const config = loadConfig({ env: {} });
-    expect(config.redis).toEqual({ keyPrefix: 'switchboard:', heartbeatIntervalMs: 5000, nodeTimeoutMs: 20_000 });
+    expect(config.redis).toEqual({
+      keyPrefix: 'switchboard:',
+      heartbeatIntervalMs: 5000,
+      nodeTimeoutMs: 20_000,
+      adapter: 'pubsub',
+      streamMaxLength: 10_000,
+    });
+  });
+
+  it('chooses the streams adapter from the environment and refuses an unknown one', () => {
+    expect(loadConfig({ env: { SWITCHBOARD_REDIS_ADAPTER: 'streams' } }).redis.adapter).toBe('streams');
+    expect(() => loadConfig({ env: { SWITCHBOARD_REDIS_ADAPTER: 'kafka' } })).toThrow(/redis\.adapter/);
   });
 
   it('reads the URL and the key prefix from the environment', () => {

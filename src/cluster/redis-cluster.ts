@@ -5,12 +5,17 @@
  * nodes (STYLE.md #5: no home-made pub/sub).
  */
 import { createAdapter } from '@socket.io/redis-adapter';
+import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-adapter';
+import { Counter } from 'prom-client';
 import type { SwitchboardConfig } from '../config/schema.js';
 import type { ClusterStatus } from '../core/context.js';
 import type { Logger } from '../core/logger.js';
+import type { Metrics } from '../monitoring/metrics.js';
+import type { DeadlineQueues } from '../presence/deadlines.js';
 import type { RateLimiter } from '../rate-limit/rate-limiter.js';
 import type { SwitchboardServer } from '../realtime/socket-types.js';
 import { createRedisClients, type RedisClients, redactRedisUrl } from './redis-connection.js';
+import { createRedisDeadlines } from './redis-deadlines.js';
 import { createRedisPresence, type RedisPresence } from './redis-presence.js';
 import { createRedisRateLimiter } from './redis-rate-limiter.js';
 
@@ -18,6 +23,7 @@ export interface RedisCluster extends ClusterStatus {
   readonly clients: RedisClients;
   readonly presence: RedisPresence;
   readonly rateLimiter: RateLimiter;
+  readonly deadlines: DeadlineQueues;
   /** Installs the Redis adapter on the Socket.IO server. */
   attach(io: SwitchboardServer): void;
   /** Closes the Redis clients (after presence.clear()). */
@@ -27,6 +33,7 @@ export interface RedisCluster extends ClusterStatus {
 export interface RedisClusterOptions {
   config: Readonly<SwitchboardConfig>;
   logger: Logger;
+  metrics: Metrics;
   nodeId: string;
 }
 
@@ -36,22 +43,29 @@ export interface RedisClusterOptions {
  * cannot see the others must not serve as if it were alone. After start-up, an
  * outage makes /ready answer 503 while the clients reconnect by themselves.
  */
-export async function startRedisCluster({ config, logger, nodeId }: RedisClusterOptions): Promise<RedisCluster> {
+export async function startRedisCluster({ config, logger, metrics, nodeId }: RedisClusterOptions): Promise<RedisCluster> {
   const url = config.redis.url;
   if (!url) throw new Error('redis.url is not set');
   const { keyPrefix } = config.redis;
-  const clients = createRedisClients(url, logger);
+  const lost = new Counter({
+    name: 'switchboard_cluster_lost_calls_total',
+    help: 'Fire-and-forget Redis calls of the adapter that failed (emits to other nodes lost during an outage), by operation',
+    labelNames: ['operation'],
+    registers: [metrics.registry],
+  });
+  const clients = createRedisClients(url, logger, { onLost: (operation) => lost.inc({ operation }) });
   await clients.connect();
 
-  if (config.socket.recoveryWindowMs > 0) {
-    // The plain Redis adapter does not keep missed packets; recovery would need the
-    // redis-streams adapter, which Switchboard does not ship.
+  if (config.socket.recoveryWindowMs > 0 && config.redis.adapter === 'pubsub') {
+    // The pub/sub adapter keeps no packets, so there is nothing to recover a session
+    // from; the streams adapter (`redis.adapter: streams`) keeps them in a Redis stream.
     logger.warn(
       { recoveryWindowMs: config.socket.recoveryWindowMs },
-      'socket.recoveryWindowMs is set but the Redis adapter does not support connection-state recovery: sessions will not be recovered',
+      'socket.recoveryWindowMs is set but the pub/sub Redis adapter does not support connection-state recovery: set redis.adapter to "streams"',
     );
   }
-  logger.info({ redis: redactRedisUrl(url), keyPrefix, nodeId }, 'clustered on Redis');
+  logger.info({ redis: redactRedisUrl(url), keyPrefix, nodeId, adapter: config.redis.adapter }, 'clustered on Redis');
+  let attached: SwitchboardServer | undefined;
 
   return {
     clients,
@@ -62,12 +76,29 @@ export async function startRedisCluster({ config, logger, nodeId }: RedisCluster
       logger,
       heartbeatIntervalMs: config.redis.heartbeatIntervalMs,
       nodeTimeoutMs: config.redis.nodeTimeoutMs,
+      offlineGraceMs: config.presence.offlineGraceMs,
     }),
+    deadlines: createRedisDeadlines(clients.command, keyPrefix),
     rateLimiter: createRedisRateLimiter({ client: clients.command, keyPrefix, rules: config.rateLimits }),
     attach(io) {
-      io.adapter(createAdapter(clients.pub, clients.sub, { key: `${keyPrefix}socket.io` }));
+      attached = io;
+      const channel = `${keyPrefix}socket.io`;
+      io.adapter(
+        config.redis.adapter === 'streams'
+          ? createStreamsAdapter(clients.streamsClient(), {
+              streamName: channel,
+              channelPrefix: channel,
+              sessionKeyPrefix: `${channel}:session:`,
+              maxLen: config.redis.streamMaxLength,
+            })
+          : createAdapter(clients.pub, clients.sub, { key: channel }),
+      );
     },
     ping: () => clients.ping(),
-    close: () => clients.close(),
+    async close() {
+      // The adapter first (it stops reading the stream, unsubscribes), then the clients.
+      attached?.of('/').adapter.close();
+      await clients.close();
+    },
   };
 }

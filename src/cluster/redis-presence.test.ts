@@ -3,10 +3,11 @@
  * store (one suite runs on both), atomic first/last device across nodes, and the
  * heartbeat sweep that drops a crashed node's sockets.
  */
+import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { onCleanup } from '../../test/support/cleanup.js';
-import { waitUntil } from '../../test/support/cluster.js';
+import { redisProxy, waitUntil } from '../../test/support/cluster.js';
 import { redisTestPrefix, redisUnavailable } from '../../test/support/services.js';
 import { createMemoryPresence } from '../presence/memory-presence.js';
 import type { PresenceStore } from '../presence/presence-store.js';
@@ -31,8 +32,8 @@ function contractSuite(name: string, make: () => Promise<PresenceStore>, skip = 
   describe.skipIf(skip)(`PresenceStore contract: ${name}`, () => {
     it('first and last device, sockets, online users and counts', async () => {
       const presence = await make();
-      expect(await presence.addSocket('u1', 's1')).toEqual({ firstDevice: true });
-      expect(await presence.addSocket('u1', 's2')).toEqual({ firstDevice: false });
+      expect(await presence.addSocket('u1', 's1')).toEqual({ firstDevice: true, returned: false });
+      expect(await presence.addSocket('u1', 's2')).toEqual({ firstDevice: false, returned: false });
       await presence.addSocket('u2', 's3');
       expect((await presence.getUserSockets('u1')).sort()).toEqual(['s1', 's2']);
       expect(await presence.isOnline('u1')).toBe(true);
@@ -65,6 +66,22 @@ function contractSuite(name: string, make: () => Promise<PresenceStore>, skip = 
       await presence.removeSocket('away', 's2');
       await presence.addSocket('away', 's4');
       expect((await presence.get(['away'])).away?.status).toBe('away');
+    });
+
+    it('departures: the grace is cancelled by a device that comes back, and each ended grace is claimed once', async () => {
+      const presence = await make();
+      await presence.addSocket('reload', 's1');
+      await presence.addSocket('leaves', 's2');
+      expect((await presence.removeSocket('reload', 's1')).lastDevice).toBe(true);
+      const { lastSeen } = await presence.removeSocket('leaves', 's2');
+      // Back within the grace: a first device, but one that returned.
+      expect(await presence.addSocket('reload', 's3')).toEqual({ firstDevice: true, returned: true });
+      expect(await presence.takeDepartures(Date.now())).toEqual([]); // the grace has not ended
+      const later = Date.now() + 60_000;
+      expect(await presence.takeDepartures(later)).toEqual([{ userId: 'leaves', lastSeen }]);
+      expect(await presence.takeDepartures(later)).toEqual([]); // claimed: nobody gets it twice
+      // A user who comes back after the grace is a first device that did not return.
+      expect(await presence.addSocket('leaves', 's4')).toEqual({ firstDevice: true, returned: false });
     });
 
     it('clear() drops what this node recorded', async () => {
@@ -129,5 +146,69 @@ describe.skipIf(redisReason !== undefined)('Redis presence across nodes', () => 
 
     await waitUntil(() => node.isOnline('u1'), 'the node registers its sockets again');
     expect(await node.getUserSockets('u1')).toEqual(['s1']);
+  });
+});
+
+describe.skipIf(redisReason !== undefined)('Redis presence: departures, rebuild and outages', () => {
+  it('two nodes claiming at once: each departure goes to exactly one of them', async () => {
+    const shared = redisTestPrefix();
+    const [a, b] = await Promise.all([redisNode(shared, 'node-a'), redisNode(shared, 'node-b')]);
+    const users = Array.from({ length: 40 }, (_, i) => `user-${i}`);
+    for (const u of users) await a.addSocket(u, `${u}-s`);
+    for (const u of users) await a.removeSocket(u, `${u}-s`);
+    const later = Date.now() + 60_000;
+    const claims = await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? a : b).takeDepartures(later)));
+    const claimed = claims.flat().map((d) => d.userId);
+    expect(claimed.sort()).toEqual([...users].sort());
+  });
+
+  it('the sweep of a dead node starts its users’ departures at once; a user with another device does not depart', async () => {
+    const shared = redisTestPrefix();
+    const timing = { heartbeatIntervalMs: 50, nodeTimeoutMs: 300 };
+    const live = await redisNode(shared, 'node-live', timing);
+    const dead = await redisNode(shared, 'node-dead', timing);
+    await dead.addSocket('gone', 'g1');
+    await dead.addSocket('stays', 'x1');
+    await live.addSocket('stays', 'x2');
+    dead.heartbeat.stop();
+    await waitUntil(async () => (await live.takeDepartures()).some((d) => d.userId === 'gone'), 'the dead node’s user departs');
+    expect(await live.takeDepartures(Date.now() + 60_000)).toEqual([]);
+    expect(await live.isOnline('stays')).toBe(true);
+  });
+
+  it('rebuild() makes Redis hold exactly the node’s live sockets: lost ones come back, stale ones depart', async () => {
+    const shared = redisTestPrefix();
+    const node = await redisNode(shared, 'node-r');
+    await node.addSocket('u1', 's1');
+    await node.addSocket('u2', 's2');
+    // A restarted Redis without persistence: every key is gone.
+    for (const key of await shared.client.keys(`${shared.prefix}*`)) await shared.client.del(key);
+    // A disconnect whose removal never reached Redis (it failed during the outage).
+    await shared.client.hset(`${shared.prefix}presence:node-sockets:node-r`, 'stale', 'u3');
+    await shared.client.hset(`${shared.prefix}presence:user-sockets:u3`, 'stale', 'node-r');
+    expect(await node.rebuild()).toBe(3);
+    expect(await node.counts()).toEqual({ users: 2, connections: 2 });
+    expect((await node.onlineUsers()).sort()).toEqual(['u1', 'u2']);
+    expect((await node.takeDepartures(Date.now() + 60_000)).map((d) => d.userId)).toEqual(['u3']);
+    expect(await node.rebuild()).toBe(0);
+  });
+
+  it('with Redis unreachable every call is UNAVAILABLE, never INTERNAL', async () => {
+    const proxy = await redisProxy();
+    const client = new Redis(proxy.url, { maxRetriesPerRequest: 1, retryStrategy: () => 50 });
+    client.on('error', () => {});
+    onCleanup(() => client.disconnect());
+    const presence = createRedisPresence({ client, keyPrefix: redisTestPrefix().prefix, nodeId: 'n', logger });
+    await presence.addSocket('u1', 's1');
+    await proxy.cut();
+    for (const call of [
+      () => presence.get(['u1']),
+      () => presence.addSocket('u1', 's2'),
+      () => presence.removeSocket('u1', 's1'),
+      () => presence.counts(),
+      () => presence.takeDepartures(),
+    ]) {
+      await expect(call()).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    }
   });
 });

@@ -1,9 +1,9 @@
 /**
  * Presence for several nodes, in Redis (STYLE.md #5: same PresenceStore contract as
- * memory-presence.ts). Every change is one Lua script, so the check and the write
- * are atomic: of two nodes adding the first two devices of a user at the same time,
- * exactly one gets `firstDevice`, and of two removing the last two, exactly one gets
- * `lastDevice`.
+ * memory-presence.ts). Every change is one Lua script (redis-presence-scripts.ts), so
+ * the check and the write are atomic: of two nodes adding the first two devices of a
+ * user at the same time, exactly one gets `firstDevice`, and of two removing the last
+ * two, exactly one gets `lastDevice`; a departure is claimed by exactly one node.
  *
  * Keys (under `<keyPrefix>presence:`):
  *   user-sockets:<userId>   hash socketId → nodeId   (a user's devices, cluster-wide)
@@ -11,23 +11,29 @@
  *   online                  set of userIds with at least one socket
  *   nodes                   set of nodeIds that may hold sockets
  *   alive:<nodeId>          heartbeat, expires after `nodeTimeoutMs`
+ *   departing               sorted set userId → end of its offline grace (epoch ms)
  *   status:<userId>         status chosen with user:status (kept `memoryTtlSeconds`)
  *   last-seen:<userId>      epoch ms of the last disconnect (kept `memoryTtlSeconds`)
  *
  * A node refreshes its heartbeat every `heartbeatIntervalMs` and sweeps: any node in
  * `nodes` whose heartbeat expired (it crashed without cleanup) has its sockets
- * dropped, in one script, so two sweepers never drop the same node twice. If a
- * node finds its own heartbeat expired (Redis was unreachable long enough for
- * others to sweep it), it registers its live sockets again.
+ * dropped, in one script, so two sweepers never drop the same node twice.
  *
- * The scripts compute key names from the prefix, so they need a standalone Redis
- * (or Sentinel), not Redis Cluster.
+ * Redis is not the only copy of this node's sockets: the node keeps its own (`local`)
+ * and makes Redis match it again (`rebuild`) whenever they may differ: its heartbeat
+ * had expired (other nodes swept it), a presence write failed, or the connection to
+ * Redis came back (a restarted Redis without persistence has lost every key). So
+ * presence heals by itself after an outage, and live emits reach devices again.
+ *
+ * Every failure reaches callers as UNAVAILABLE (503), never as INTERNAL.
  */
 import type { Redis } from 'ioredis';
+import { orUnavailable } from '../core/errors.js';
 import type { Service } from '../core/lifecycle.js';
 import type { Logger } from '../core/logger.js';
-import type { PresenceStore } from '../presence/presence-store.js';
+import type { Departure, PresenceStore } from '../presence/presence-store.js';
 import type { PresenceInfo, UserStatus } from '../protocol/shapes.js';
+import { ADD, CLEAR, COUNTS, HEARTBEAT, REMOVE, SWEEP, TAKE_DEPARTURES } from './redis-presence-scripts.js';
 
 export interface RedisPresenceOptions {
   client: Redis;
@@ -39,94 +45,20 @@ export interface RedisPresenceOptions {
   heartbeatIntervalMs?: number;
   /** @default 20000 */
   nodeTimeoutMs?: number;
+  /** How long a departure waits for the user to come back (`presence.offlineGraceMs`); @default 5000 */
+  offlineGraceMs?: number;
   /** How long a chosen status and a lastSeen are kept. @default 30 days */
   memoryTtlSeconds?: number;
 }
 
 export interface RedisPresence extends PresenceStore {
-  /** Heartbeat and sweeper; `stop()` ends the heartbeat without dropping anything. */
+  /** Heartbeat, sweeper and rebuild; `stop()` ends the heartbeat without dropping anything. */
   readonly heartbeat: Service;
   /** Drops the sockets of nodes whose heartbeat expired; returns their ids. */
   sweep(): Promise<string[]>;
+  /** Makes Redis hold exactly this node's live sockets; returns how many entries it fixed. */
+  rebuild(): Promise<number>;
 }
-
-// Shared by the remove, clear and sweep scripts.
-const LUA_HELPERS = `
-local function drop_user_socket(base, uid, sid, now, ttl)
-  local uk = base .. 'user-sockets:' .. uid
-  if redis.call('HDEL', uk, sid) == 1 and redis.call('HLEN', uk) == 0 then
-    redis.call('SREM', base .. 'online', uid)
-    redis.call('SET', base .. 'last-seen:' .. uid, now, 'EX', ttl)
-    return 1
-  end
-  return 0
-end
-local function drop_node(base, node, now, ttl)
-  local nk = base .. 'node-sockets:' .. node
-  local entries = redis.call('HGETALL', nk)
-  for i = 1, #entries, 2 do drop_user_socket(base, entries[i + 1], entries[i], now, ttl) end
-  redis.call('DEL', nk, base .. 'alive:' .. node)
-  redis.call('SREM', base .. 'nodes', node)
-end
-`;
-
-// ARGV: base, nodeId, userId, socketId → 1 when the user had no socket before.
-const ADD = `
-local base, node, uid, sid = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local uk = base .. 'user-sockets:' .. uid
-local first = redis.call('HLEN', uk) == 0
-redis.call('HSET', uk, sid, node)
-redis.call('HSET', base .. 'node-sockets:' .. node, sid, uid)
-redis.call('SADD', base .. 'online', uid)
-redis.call('SADD', base .. 'nodes', node)
-if first then return 1 end
-return 0
-`;
-
-// ARGV: base, nodeId, userId, socketId, now, ttl → 1 when this removed the user's last socket.
-const REMOVE = `${LUA_HELPERS}
-local base, node, uid, sid = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-redis.call('HDEL', base .. 'node-sockets:' .. node, sid)
-return drop_user_socket(base, uid, sid, ARGV[5], ARGV[6])
-`;
-
-// ARGV: base, nodeId, now, ttl.
-const CLEAR = `${LUA_HELPERS}
-drop_node(ARGV[1], ARGV[2], ARGV[3], ARGV[4])
-return 1
-`;
-
-// ARGV: base, now, ttl → ids of the nodes dropped.
-const SWEEP = `${LUA_HELPERS}
-local base = ARGV[1]
-local dead = {}
-for _, node in ipairs(redis.call('SMEMBERS', base .. 'nodes')) do
-  if redis.call('EXISTS', base .. 'alive:' .. node) == 0 then
-    drop_node(base, node, ARGV[2], ARGV[3])
-    table.insert(dead, node)
-  end
-end
-return dead
-`;
-
-// ARGV: base, nodeId, timeoutMs → 1 when the heartbeat was still alive.
-const HEARTBEAT = `
-local key = ARGV[1] .. 'alive:' .. ARGV[2]
-local existed = redis.call('EXISTS', key)
-redis.call('SET', key, '1', 'PX', ARGV[3])
-redis.call('SADD', ARGV[1] .. 'nodes', ARGV[2])
-return existed
-`;
-
-// ARGV: base → { users, connections }.
-const COUNTS = `
-local base = ARGV[1]
-local connections = 0
-for _, node in ipairs(redis.call('SMEMBERS', base .. 'nodes')) do
-  connections = connections + redis.call('HLEN', base .. 'node-sockets:' .. node)
-end
-return { redis.call('SCARD', base .. 'online'), connections }
-`;
 
 type Script = (...args: Array<string | number>) => Promise<unknown>;
 
@@ -137,11 +69,15 @@ function defineScript(client: Redis, name: string, lua: string): Script {
   return (...args) => (commands[name] as Script).call(client, ...args);
 }
 
+/** How many departures one claim takes at most (the next tick takes the rest). */
+const DEPARTURES_PER_CLAIM = 500;
+
 export function createRedisPresence(options: RedisPresenceOptions): RedisPresence {
   const { client, nodeId, logger } = options;
   const base = `${options.keyPrefix}presence:`;
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 5000;
   const nodeTimeoutMs = options.nodeTimeoutMs ?? 20_000;
+  const graceMs = options.offlineGraceMs ?? 5000;
   const ttl = options.memoryTtlSeconds ?? 30 * 24 * 3600;
   const scripts = {
     add: defineScript(client, 'switchboardPresenceAdd', ADD),
@@ -150,108 +86,162 @@ export function createRedisPresence(options: RedisPresenceOptions): RedisPresenc
     sweep: defineScript(client, 'switchboardPresenceSweep', SWEEP),
     heartbeat: defineScript(client, 'switchboardPresenceHeartbeat', HEARTBEAT),
     counts: defineScript(client, 'switchboardPresenceCounts', COUNTS),
+    takeDepartures: defineScript(client, 'switchboardPresenceTakeDepartures', TAKE_DEPARTURES),
   };
-  // This node's own sockets (socketId → userId): not the truth, which is in Redis,
-  // but what to register again if other nodes swept this one during an outage.
+  // This node's own sockets (socketId → userId): what Redis must hold for this node.
   const local = new Map<string, string>();
+  // Set when Redis may no longer match `local` (a write failed, the connection came back).
+  let dirty = false;
+
+  /** Runs a Redis call; any failure is UNAVAILABLE, and a failed write marks presence for a rebuild. */
+  async function guarded<T>(what: string, call: () => Promise<T>, write = false): Promise<T> {
+    try {
+      return await orUnavailable(`Presence (Redis, ${what})`, call);
+    } catch (err) {
+      if (write) dirty = true;
+      throw err;
+    }
+  }
 
   const store: RedisPresence = {
     async addSocket(userId, socketId) {
       local.set(socketId, userId);
-      const first = await scripts.add(base, nodeId, userId, socketId);
-      return { firstDevice: first === 1 };
+      const outcome = await guarded('add', () => scripts.add(base, nodeId, userId, socketId), true);
+      return { firstDevice: outcome !== 0, returned: outcome === 2 };
     },
     async removeSocket(userId, socketId) {
       local.delete(socketId);
       const now = Date.now();
-      const last = await scripts.remove(base, nodeId, userId, socketId, now, ttl);
+      const last = await guarded('remove', () => scripts.remove(base, nodeId, userId, socketId, now, ttl, now + graceMs), true);
       return { lastDevice: last === 1, lastSeen: now };
     },
-    async getUserSockets(userId) {
-      return client.hkeys(`${base}user-sockets:${userId}`);
-    },
-    async isOnline(userId) {
-      return (await client.hlen(`${base}user-sockets:${userId}`)) > 0;
-    },
-    async onlineUsers() {
-      return client.smembers(`${base}online`);
-    },
+    getUserSockets: (userId) => guarded('read', () => client.hkeys(`${base}user-sockets:${userId}`)),
+    isOnline: (userId) => guarded('read', async () => (await client.hlen(`${base}user-sockets:${userId}`)) > 0),
+    onlineUsers: () => guarded('read', () => client.smembers(`${base}online`)),
     async setStatus(userId, status) {
-      await client.set(`${base}status:${userId}`, status, 'EX', ttl);
+      await guarded('status', () => client.set(`${base}status:${userId}`, status, 'EX', ttl));
     },
-    async get(userIds) {
-      const out: Record<string, PresenceInfo> = {};
-      if (userIds.length === 0) return out;
-      const pipeline = client.pipeline();
-      for (const userId of userIds) {
-        pipeline.hlen(`${base}user-sockets:${userId}`);
-        pipeline.get(`${base}status:${userId}`);
-        pipeline.get(`${base}last-seen:${userId}`);
-      }
-      const results = (await pipeline.exec()) ?? [];
-      userIds.forEach((userId, i) => {
-        const [devicesResult, statusResult, seenResult] = results.slice(i * 3, i * 3 + 3);
-        for (const [err] of [devicesResult, statusResult, seenResult] as Array<[Error | null, unknown]>) if (err) throw err;
-        const devices = Number(devicesResult?.[1] ?? 0);
-        const chosen = statusResult?.[1] as UserStatus | null;
-        const seen = seenResult?.[1] as string | null;
-        out[userId] =
-          devices > 0
-            ? { status: chosen ?? 'online', online: true, lastSeen: null, devices }
-            : { status: 'offline', online: false, lastSeen: seen ? new Date(Number(seen)).toISOString() : null, devices: 0 };
-      });
-      return out;
-    },
+    get: (userIds) => guarded('read', () => readPresence(userIds)),
     async counts() {
-      const [users, connections] = (await scripts.counts(base)) as [number, number];
+      const [users, connections] = (await guarded('counts', () => scripts.counts(base))) as [number, number];
       return { users, connections };
+    },
+    async takeDepartures(now = Date.now()) {
+      const flat = (await guarded('departures', () => scripts.takeDepartures(base, now, DEPARTURES_PER_CLAIM))) as string[];
+      const out: Departure[] = [];
+      for (let i = 0; i < flat.length; i += 2) out.push({ userId: flat[i] as string, lastSeen: Number(flat[i + 1]) });
+      return out;
     },
     async clear() {
       local.clear();
-      await scripts.clear(base, nodeId, Date.now(), ttl);
+      const now = Date.now();
+      await guarded('clear', () => scripts.clear(base, nodeId, now, ttl, now + graceMs));
     },
     async sweep() {
-      const dead = (await scripts.sweep(base, Date.now(), ttl)) as string[];
+      const dead = (await guarded('sweep', () => scripts.sweep(base, Date.now(), ttl))) as string[];
       if (dead.length > 0) logger.warn({ nodes: dead }, 'dropped the presence of nodes whose heartbeat expired');
       return dead;
+    },
+    async rebuild() {
+      dirty = false;
+      return guarded('rebuild', () => rebuild(), true);
     },
     heartbeat: createHeartbeat(),
   };
 
+  async function readPresence(userIds: string[]): Promise<Record<string, PresenceInfo>> {
+    const out: Record<string, PresenceInfo> = {};
+    if (userIds.length === 0) return out;
+    const pipeline = client.pipeline();
+    for (const userId of userIds) {
+      pipeline.hlen(`${base}user-sockets:${userId}`);
+      pipeline.get(`${base}status:${userId}`);
+      pipeline.get(`${base}last-seen:${userId}`);
+    }
+    const results = (await pipeline.exec()) ?? [];
+    userIds.forEach((userId, i) => {
+      const [devicesResult, statusResult, seenResult] = results.slice(i * 3, i * 3 + 3);
+      for (const [err] of [devicesResult, statusResult, seenResult] as Array<[Error | null, unknown]>) if (err) throw err;
+      const devices = Number(devicesResult?.[1] ?? 0);
+      const chosen = statusResult?.[1] as UserStatus | null;
+      const seen = seenResult?.[1] as string | null;
+      out[userId] =
+        devices > 0
+          ? { status: chosen ?? 'online', online: true, lastSeen: null, devices }
+          : { status: 'offline', online: false, lastSeen: seen ? new Date(Number(seen)).toISOString() : null, devices: 0 };
+    });
+    return out;
+  }
+
+  /**
+   * Redis's view of this node, then this node's own: sockets Redis lacks are added,
+   * sockets that left while Redis was unreachable are removed (their users depart).
+   * Each socket's change is atomic; a connect or disconnect racing the rebuild runs
+   * its own script, which leaves the same result whichever comes first.
+   */
+  async function rebuild(): Promise<number> {
+    const inRedis = await client.hgetall(`${base}node-sockets:${nodeId}`);
+    const now = Date.now();
+    const changes: Array<Promise<unknown>> = [];
+    for (const [socketId, userId] of Object.entries(inRedis)) {
+      if (!local.has(socketId)) changes.push(scripts.remove(base, nodeId, userId, socketId, now, ttl, now + graceMs));
+    }
+    for (const [socketId, userId] of local) {
+      if (inRedis[socketId] !== userId) changes.push(scripts.add(base, nodeId, userId, socketId));
+    }
+    // ioredis writes commands as they come, so these go out back to back.
+    await Promise.all(changes);
+    if (changes.length > 0)
+      logger.warn({ nodeId, fixed: changes.length, sockets: local.size }, 'presence rebuilt from this node’s live sockets');
+    return changes.length;
+  }
+
   function createHeartbeat(): Service {
     let timer: NodeJS.Timeout | undefined;
     let failing = false;
+    let beating: Promise<void> | undefined;
     const beat = async () => {
       const alive = await scripts.heartbeat(base, nodeId, nodeTimeoutMs);
-      if (alive === 0 && local.size > 0) {
-        logger.warn({ nodeId, sockets: local.size }, 'heartbeat had expired: registering this node’s sockets again');
-        // ioredis writes commands as they come, so these go out back to back.
-        await Promise.all([...local].map(([socketId, userId]) => scripts.add(base, nodeId, userId, socketId)));
-      }
+      if (alive === 0 || dirty) await store.rebuild();
       await store.sweep();
     };
     const tick = () => {
-      beat().then(
-        () => {
-          failing = false;
-        },
-        (err) => {
-          // Log once per outage; /ready reports it meanwhile.
-          if (!failing) logger.error({ err, nodeId }, 'presence heartbeat failed');
-          failing = true;
-        },
-      );
+      // One beat at a time: a reconnect and the interval may both ask for one.
+      beating ??= beat()
+        .then(
+          () => {
+            if (failing) logger.info({ nodeId }, 'presence heartbeat restored');
+            failing = false;
+          },
+          (err) => {
+            // Log once per outage; /ready reports it meanwhile.
+            if (!failing) logger.error({ err, nodeId }, 'presence heartbeat failed');
+            failing = true;
+          },
+        )
+        .finally(() => {
+          beating = undefined;
+        });
+    };
+    // Back from an outage: Redis may have restarted empty, so rebuild now rather than
+    // at the next interval (live notifications find devices through presence).
+    const reconnected = () => {
+      dirty = true;
+      if (timer) tick();
     };
     return {
       name: 'redis-presence-heartbeat',
       async start() {
         await beat();
+        client.on('ready', reconnected);
         timer = setInterval(tick, heartbeatIntervalMs);
         timer.unref();
       },
-      stop() {
+      async stop() {
+        client.off('ready', reconnected);
         if (timer) clearInterval(timer);
         timer = undefined;
+        await beating;
       },
     };
   }

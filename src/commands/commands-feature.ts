@@ -10,6 +10,7 @@ import { isoNow } from '../core/ids.js';
 import { VERSION } from '../core/version.js';
 import type { ServerToClientEvents } from '../protocol/events.js';
 import { defineEvent } from '../realtime/event-router.js';
+import { isInternalRoom } from '../realtime/rooms.js';
 
 const anyPayload = z.unknown();
 
@@ -17,8 +18,8 @@ const anyPayload = z.unknown();
 type ReplyEvent = 'pong' | 'status_response' | 'info_response' | 'echo_response' | 'message_received';
 
 function roomsOf(socket: SwitchboardSocket): string[] {
-  // A socket's own id is a room internally; it is not one the client joined.
-  return [...socket.rooms].filter((room) => room !== socket.id);
+  // A socket's own id is a room internally, and so is its session's; the client joined neither.
+  return [...socket.rooms].filter((room) => room !== socket.id && !isInternalRoom(room));
 }
 
 function features(ctx: SwitchboardContext): Record<string, boolean> {

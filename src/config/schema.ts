@@ -143,6 +143,19 @@ const redisSchema = z
       .positive()
       .default(20_000)
       .describe('A node whose heartbeat is older than this is dead: its sockets leave presence'),
+    adapter: z
+      .enum(['pubsub', 'streams'])
+      .default('pubsub')
+      .meta({ env: 'SWITCHBOARD_REDIS_ADAPTER' })
+      .describe(
+        'Socket.IO adapter between nodes: `pubsub` (@socket.io/redis-adapter) or `streams` (@socket.io/redis-streams-adapter: survives short Redis drops, and lets connection-state recovery resume a session on any node)',
+      ),
+    streamMaxLength: z
+      .number()
+      .int()
+      .positive()
+      .default(10_000)
+      .describe('With `adapter: streams`: entries kept in the Redis stream, i.e. how many emits back a session can be recovered'),
   })
   .strict()
   .refine((r) => r.nodeTimeoutMs > r.heartbeatIntervalMs, {
@@ -228,7 +241,15 @@ export const coreConfigShape = {
     .default(20)
     .describe('Disconnect a socket after this many rate-limited events in a row'),
   presence: z
-    .object({ offlineGraceMs: z.number().int().min(0).default(5000).describe('Delay before user:offline, so a reload does not flap') })
+    .object({
+      offlineGraceMs: z.number().int().min(0).default(5000).describe('Delay before user:offline, so a reload does not flap'),
+      sweepIntervalMs: z
+        .number()
+        .int()
+        .positive()
+        .default(1000)
+        .describe('How often each node claims ended offline graces and expired typing indicators, also those of nodes that died'),
+    })
     .strict()
     .prefault({}),
   shutdownTimeoutMs: z

@@ -7,6 +7,7 @@ import type { Authenticator } from '../auth/authenticator.js';
 import type { ChannelPolicy } from '../channels/channel-policy.js';
 import type { SwitchboardConfig } from '../config/schema.js';
 import type { Metrics } from '../monitoring/metrics.js';
+import type { DeadlineQueues } from '../presence/deadlines.js';
 import type { PresenceStore } from '../presence/presence-store.js';
 import type { RateLimiter } from '../rate-limit/rate-limiter.js';
 import type { Emitter } from '../realtime/emitter.js';
@@ -26,10 +27,13 @@ export interface ClusterStatus {
 
 /**
  * What the PresenceStore decided about a connection, atomically across nodes:
- * whether it was the user's first device (on connect) or last one (on disconnect).
+ * whether it was the user's first device (on connect) or last one (on disconnect),
+ * and whether a first device came back within the offline grace (`returned`: nobody
+ * was told the user left, so nobody is to be told it came back).
  */
 export interface PresenceTransition {
   firstDevice?: boolean;
+  returned?: boolean;
   lastDevice?: boolean;
 }
 
@@ -37,6 +41,11 @@ export interface PresenceTransition {
 export type ConnectionHook = (socket: SwitchboardSocket, presence: PresenceTransition) => void | Promise<void>;
 /** Hooks run after a socket left, once presence forgot it. */
 export type DisconnectHook = (socket: SwitchboardSocket, reason: string, presence: PresenceTransition) => void | Promise<void>;
+/**
+ * Hooks run once, on one node of the cluster, when a user's offline grace ended without
+ * a device coming back, also when the node that held its last device died.
+ */
+export type UserOfflineHook = (userId: string, lastSeen: number) => void | Promise<void>;
 
 /**
  * Contributions to the `connected` payload: each returns fields merged into it
@@ -57,6 +66,8 @@ export interface SwitchboardContext {
   readonly io: SwitchboardServer;
   readonly metrics: Metrics;
   readonly presence: PresenceStore;
+  /** Named queues of deadlines shared by every node (typing expiry): memory, or Redis in a cluster. */
+  readonly deadlines: DeadlineQueues;
   readonly rateLimiter: RateLimiter;
   readonly auth: Authenticator;
   /** The one channel-policy module: every join, publish and history read asks it. */

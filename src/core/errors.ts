@@ -47,3 +47,17 @@ export function toSwitchboardError(error: unknown): SwitchboardError {
 export function httpStatusOf(code: ErrorCode): number {
   return ERROR_CODES[code].status;
 }
+
+/**
+ * Runs a call to a backing service (Redis, the Socket.IO adapter); whatever it throws
+ * becomes UNAVAILABLE (503) naming `what`, with the original as `cause`: an outage
+ * is degraded service, never INTERNAL.
+ */
+export async function orUnavailable<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof SwitchboardError) throw err;
+    throw new SwitchboardError('UNAVAILABLE', `${what} is unavailable`, { cause: err });
+  }
+}

@@ -21,6 +21,7 @@ import type {
   ProvidedApi,
   ReadinessCheck,
   SwitchboardContext,
+  UserOfflineHook,
 } from './context.js';
 import type { Service } from './lifecycle.js';
 
@@ -38,6 +39,8 @@ export interface FeatureParts {
   onConnection?: ConnectionHook;
   /** Runs after a socket left and presence forgot it. */
   onDisconnect?: DisconnectHook;
+  /** Runs once cluster-wide when a user's offline grace ended with no device back. */
+  onUserOffline?: UserOfflineHook;
   /** Fields merged into the `connected` payload. */
   connectedFields?: ConnectedFieldsProvider;
   /** Named checks added to GET /ready (backing services of the feature's own). */

@@ -19,7 +19,7 @@ export class StartupError extends Error {
     readonly configKey: string | undefined,
     cause: unknown,
   ) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = reasonOf(cause);
     super(`start-up failed at "${step}"${configKey ? ` (check ${configKey})` : ''}: ${reason}`, { cause });
     this.name = 'StartupError';
   }
@@ -66,4 +66,11 @@ export class Startup {
       }
     }
   }
+}
+
+/** The message of an error, with its cause's when it wraps one (an UNAVAILABLE hides the driver's for clients, not for operators). */
+function reasonOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const inner = error.cause instanceof Error ? error.cause.message : undefined;
+  return inner && !error.message.includes(inner) ? `${error.message}: ${inner}` : error.message;
 }

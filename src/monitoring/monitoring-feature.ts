@@ -5,9 +5,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { SwitchboardContext } from '../core/context.js';
+import { orUnavailable } from '../core/errors.js';
 import { defineFeature } from '../core/feature.js';
 import { requireServer, requireUser, requireUserOrServer } from '../http/guards.js';
-import { userRoom } from '../realtime/rooms.js';
+import { isInternalRoom, userRoom } from '../realtime/rooms.js';
 import { parseOrFail } from '../realtime/validation.js';
 import { monitoringConfig } from './monitoring-config.js';
 
@@ -32,21 +33,30 @@ declare module '../core/context.js' {
   }
 }
 
+/** This node's rooms and their member counts, without each socket's private id room or internal rooms. */
+function localRoomCounts(ctx: SwitchboardContext): Record<string, number> {
+  const adapter = ctx.io.of('/').adapter;
+  const counts: Record<string, number> = {};
+  for (const [room, members] of adapter.rooms) {
+    if (!adapter.sids.has(room) && !isInternalRoom(room)) counts[room] = members.size;
+  }
+  return counts;
+}
+
 /**
- * Rooms with member counts, without each socket's private id room. On a single node
- * they come from the local adapter; in a cluster from `fetchSockets()`, which asks
- * every node for its sockets and their rooms (an admin route, not a hot path: its
- * cost grows with the number of connections).
+ * Rooms with member counts, cluster-wide: every node answers the counts of its own
+ * rooms (`rooms:count` through the adapter, `serverSideEmitWithAck`) and they are
+ * added up (the adapter waits `requestsTimeout`, 5 s, for every node). No node sends its sockets, so the cost grows with the number of rooms
+ * and nodes, not of connections. A node that does not answer in time makes the call
+ * UNAVAILABLE rather than a silently short list.
  */
 export async function roomCounts(ctx: SwitchboardContext): Promise<Array<{ room: string; members: number }>> {
-  const counts = new Map<string, number>();
+  const counts = new Map(Object.entries(localRoomCounts(ctx)));
   if (ctx.cluster) {
-    for (const socket of await ctx.io.fetchSockets()) {
-      for (const room of socket.rooms) if (room !== socket.id) counts.set(room, (counts.get(room) ?? 0) + 1);
+    const answers = await orUnavailable('The cluster adapter (Redis)', () => ctx.io.serverSideEmitWithAck('rooms:count'));
+    for (const answer of answers as Array<Record<string, number>>) {
+      for (const [room, members] of Object.entries(answer)) counts.set(room, (counts.get(room) ?? 0) + members);
     }
-  } else {
-    const adapter = ctx.io.of('/').adapter;
-    for (const [room, members] of adapter.rooms) if (!adapter.sids.has(room)) counts.set(room, members.size);
   }
   return [...counts].map(([room, members]) => ({ room, members })).sort((a, b) => b.members - a.members || a.room.localeCompare(b.room));
 }
@@ -71,7 +81,7 @@ export async function statsSnapshot(ctx: SwitchboardContext): Promise<Switchboar
     connections: counts.connections,
     users: counts.users,
     rooms: { count: rooms.length, list: rooms },
-    nodes: await ctx.io.of('/').adapter.serverCount(),
+    nodes: await orUnavailable('The cluster adapter (Redis)', () => ctx.io.of('/').adapter.serverCount()),
     eventsPerSecond: ctx.metrics.eventsPerSecond(),
     errorsByCode: await ctx.metrics.errorsByCode(),
     uptimeSeconds: Math.round((Date.now() - ctx.startedAt) / 1000),
@@ -160,8 +170,12 @@ function monitoringRoutes(http: FastifyInstance, ctx: SwitchboardContext): void 
 export const monitoringFeature = defineFeature({
   name: 'monitoring',
   config: monitoringConfig,
-  setup: (ctx) => ({
-    api: { stats: () => statsSnapshot(ctx) },
-    routes: (http) => monitoringRoutes(http, ctx),
-  }),
+  setup: (ctx) => {
+    // Answer the other nodes' room counts (a no-op without a cluster: nobody asks).
+    ctx.io.on('rooms:count', (answer) => answer(localRoomCounts(ctx)));
+    return {
+      api: { stats: () => statsSnapshot(ctx) },
+      routes: (http) => monitoringRoutes(http, ctx),
+    };
+  },
 });

@@ -75,10 +75,25 @@ export class Dispatcher {
   async deliver(rows: readonly NotificationsTable[]): Promise<void> {
     for (const [index, chunk] of chunked(rows).entries()) {
       if (index > 0) await yieldToLoop();
-      const presence = await this.ctx.presence.get([...new Set(chunk.map((row) => row.user_id))]);
+      const online = await this.onlineAmong(chunk.map((row) => row.user_id));
       for (const row of chunk) {
-        if ((presence[row.user_id]?.devices ?? 0) > 0) this.ctx.emitter.toUser(row.user_id, 'notification', toNotification(row));
+        if (online(row.user_id)) this.ctx.emitter.toUser(row.user_id, 'notification', toNotification(row));
       }
+    }
+  }
+
+  /**
+   * Who of these users has a device, per presence. The rows are stored already, so a
+   * presence outage must not fail the write: then every user is emitted to (the emit
+   * reaches whoever this node or the adapter can reach; the inbox has the rest).
+   */
+  private async onlineAmong(userIds: string[]): Promise<(userId: string) => boolean> {
+    try {
+      const presence = await this.ctx.presence.get([...new Set(userIds)]);
+      return (userId) => (presence[userId]?.devices ?? 0) > 0;
+    } catch (err) {
+      this.ctx.logger.warn({ err }, 'presence unavailable: notifications emitted to every recipient');
+      return () => true;
     }
   }
 

@@ -6,13 +6,15 @@
  */
 import { LRUCache } from 'lru-cache';
 import type { PresenceInfo, UserStatus } from '../protocol/shapes.js';
-import type { PresenceStore } from './presence-store.js';
+import type { Departure, PresenceStore } from './presence-store.js';
 
 export interface MemoryPresenceOptions {
   /** Users who left that are still remembered (last seen, status); @default 100_000 */
   maxOfflineUsers?: number;
   /** How long a user who left is remembered; @default 30 days */
   offlineTtlMs?: number;
+  /** How long a departure waits for the user to come back (`presence.offlineGraceMs`); @default 5000 */
+  offlineGraceMs?: number;
 }
 
 interface UserEntry {
@@ -25,12 +27,16 @@ export function createMemoryPresence(options: MemoryPresenceOptions = {}): Prese
   const remembered = { max: options.maxOfflineUsers ?? 100_000, ttl: options.offlineTtlMs ?? 30 * 86_400_000 };
   const lastSeen = new LRUCache<string, number>(remembered);
   const chosenStatus = new LRUCache<string, UserStatus>(remembered);
+  const graceMs = options.offlineGraceMs ?? 5000;
+  // Users in their offline grace: bounded by the users who left in the last grace period.
+  const departing = new Map<string, { due: number; lastSeen: number }>();
   let connections = 0;
 
   const store = {
     async addSocket(userId, socketId) {
       let entry = users.get(userId);
       const firstDevice = !entry || entry.sockets.size === 0;
+      const returned = firstDevice && departing.delete(userId);
       if (!entry) {
         entry = { sockets: new Set(), status: chosenStatus.get(userId) ?? 'online' };
         users.set(userId, entry);
@@ -39,16 +45,19 @@ export function createMemoryPresence(options: MemoryPresenceOptions = {}): Prese
         entry.sockets.add(socketId);
         connections++;
       }
-      return { firstDevice };
+      return { firstDevice, returned };
     },
     async removeSocket(userId, socketId) {
       const entry = users.get(userId);
       const now = Date.now();
-      if (entry?.sockets.delete(socketId)) connections--;
-      const lastDevice = !entry || entry.sockets.size === 0;
+      // Only removing the user's last known socket is a departure (an unknown socket is none).
+      const removed = entry?.sockets.delete(socketId) ?? false;
+      if (removed) connections--;
+      const lastDevice = removed && entry?.sockets.size === 0;
       if (lastDevice) {
         users.delete(userId);
         lastSeen.set(userId, now);
+        departing.set(userId, { due: now + graceMs, lastSeen: now });
       }
       return { lastDevice, lastSeen: now };
     },
@@ -80,8 +89,18 @@ export function createMemoryPresence(options: MemoryPresenceOptions = {}): Prese
     async counts() {
       return { users: users.size, connections };
     },
+    async takeDepartures(now = Date.now()) {
+      const due: Departure[] = [];
+      for (const [userId, departure] of departing) {
+        if (departure.due > now) continue;
+        departing.delete(userId);
+        if (!users.has(userId)) due.push({ userId, lastSeen: departure.lastSeen });
+      }
+      return due;
+    },
     async clear() {
       users.clear();
+      departing.clear();
       connections = 0;
     },
   } satisfies PresenceStore;

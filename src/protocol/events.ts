@@ -241,10 +241,12 @@ export interface ServerToClientEvents {
 
 /**
  * Server-to-server events between nodes (through the socket.io adapter's
- * `serverSideEmit`). Empty here; a feature adds its own by declaration merging.
+ * `serverSideEmit`). A feature adds its own by declaration merging.
  */
-// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging
-export interface InterServerEvents {}
+export interface InterServerEvents {
+  /** Each node answers the member count of its own rooms (GET /api/rooms, stats). */
+  'rooms:count': (answer: (counts: Record<string, number>) => void) => void;
+}
 
 /** Per-socket data kept by the server (readable by `fetchSockets()` on any node). */
 export interface SocketData {

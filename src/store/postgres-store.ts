@@ -4,6 +4,7 @@ import pg from 'pg';
 import type { Database } from './database.js';
 import { runMigrations } from './migrator.js';
 import type { Store } from './store.js';
+import { withUnavailableErrors } from './unavailable.js';
 
 export interface PostgresStoreOptions {
   connectionString: string;
@@ -30,13 +31,21 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.poolSize ?? 10,
+    // A database that does not answer fails the call (UNAVAILABLE) rather than hanging it.
+    connectionTimeoutMillis: 5000,
     types,
     options: schema === 'public' ? undefined : `-c search_path=${schema}`,
   });
   // An idle client that loses its server emits 'error' on the pool; without a
   // listener that would crash the process. /ready reports the outage instead.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // A client in use (a query in flight) whose server goes away emits 'error' too, and
+  // pg-pool only listens on idle ones: without this, a database restart under load
+  // would crash the process. The query itself fails (UNAVAILABLE) and the pool
+  // discards the client.
+  pool.on('connect', (client) => client.on('error', () => {}));
+  // Connection failures reach callers as UNAVAILABLE (503), not INTERNAL.
+  const db = new Kysely<Database>({ dialect: withUnavailableErrors(new PostgresDialect({ pool })) });
 
   const store = {
     dialect: 'postgres' as const,

@@ -2,8 +2,9 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { startTestServer } from '../support/server.js';
-import { IN_CI } from '../support/services.js';
+import { testCluster } from '../support/cluster.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { IN_CI, postgresUnavailable, redisUnavailable } from '../support/services.js';
 
 const PYTHON = '/usr/bin/python3';
 const script = fileURLToPath(new URL('./python_client.py', import.meta.url));
@@ -12,9 +13,17 @@ const missing = probe.status !== 0 ? (probe.stderr || probe.error?.message || 'n
 if (missing && IN_CI) throw new Error(`python-socketio is required in CI (scripts/install-test-deps.sh): ${missing}`);
 if (missing) console.warn(`\n!!! SKIPPING python-socketio interop: ${missing}. Run scripts/install-test-deps.sh.\n`);
 
-describe.skipIf(missing !== undefined)('python-socketio client', () => {
-  it.each(['websocket', 'polling'])('connects over %s, gets connected, and round-trips acks', async (transport) => {
-    const server = await startTestServer();
+const noCluster = missing ?? (await redisUnavailable()) ?? (await postgresUnavailable());
+
+/** A single node, or a node of a cluster on the Redis streams adapter (`redis.adapter: streams`). */
+const servers: Array<[string, boolean, () => Promise<TestServer>]> = [
+  ['one node', false, () => startTestServer()],
+  ['a node on the Redis streams adapter', noCluster !== undefined, () => testCluster({ adapter: 'streams' }).node()],
+];
+
+describe.skipIf(missing !== undefined).each(servers)('python-socketio client against %s', (_name, skip, start) => {
+  it.skipIf(skip).each(['websocket', 'polling'])('connects over %s, gets connected, and round-trips acks', async (transport) => {
+    const server = await start();
     const token = await server.token('py-user');
     const result = await new Promise<ReturnType<typeof spawnSync>>((resolve) => {
       // spawnSync would block the server's own event loop; run it off-thread via a child.

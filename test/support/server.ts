@@ -40,22 +40,24 @@ export interface TestServerOptions {
   logger?: Logger;
 }
 
+/** The config every test server runs with (ephemeral port, test secret and key, quiet), under the test's own keys. */
+export function testConfigOverrides(config: SwitchboardConfigInput = {}): SwitchboardConfigInput {
+  return {
+    env: 'test',
+    port: 0,
+    host: '127.0.0.1',
+    auth: { jwtSecret: TEST_SECRET },
+    apiKeys: [TEST_API_KEY],
+    database: { url: 'sqlite::memory:' },
+    log: { level: 'silent' },
+    ...config,
+    // nested objects merge below so a test can set one key of auth or database
+    ...(config.auth ? { auth: { jwtSecret: TEST_SECRET, ...config.auth } } : {}),
+  };
+}
+
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const config = loadConfigFor(options.features ?? BUILTIN_FEATURES, {
-    env: {},
-    overrides: {
-      env: 'test',
-      port: 0,
-      host: '127.0.0.1',
-      auth: { jwtSecret: TEST_SECRET },
-      apiKeys: [TEST_API_KEY],
-      database: { url: 'sqlite::memory:' },
-      log: { level: 'silent' },
-      ...options.config,
-      // nested objects merge below so a test can set one key of auth or database
-      ...(options.config?.auth ? { auth: { jwtSecret: TEST_SECRET, ...options.config.auth } } : {}),
-    },
-  });
+  const config = loadConfigFor(options.features ?? BUILTIN_FEATURES, { env: {}, overrides: testConfigOverrides(options.config) });
   const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const running = await startServer({ config, features: options.features, store: options.store, logger });
   if (!options.manualStop) onCleanup(() => running.stop());
