@@ -1,8 +1,10 @@
 /** The chat feature's repositories and services, built once per Switchboard. */
 import type { SwitchboardContext } from '../core/context.js';
+import { createBatchWriter } from '../store/batch-writer.js';
 import { ConversationService } from './conversation-service.js';
 import { ConversationsRepo } from './conversations-repo.js';
 import { MessageService } from './message-service.js';
+import { sendWrites } from './message-writes.js';
 import { MessagesRepo } from './messages-repo.js';
 import { PresenceAnnouncer } from './presence-announcer.js';
 import { TypingTracker } from './typing.js';
@@ -22,7 +24,13 @@ export function createChatServices(ctx: SwitchboardContext): ChatServices {
   return {
     conversationsRepo,
     conversations,
-    messages: new MessageService(ctx, conversationsRepo, messagesRepo, conversations),
+    messages: new MessageService(
+      ctx,
+      conversationsRepo,
+      messagesRepo,
+      conversations,
+      createBatchWriter(ctx.store, sendWrites, ctx.config.database.batch),
+    ),
     typing: new TypingTracker(ctx, conversationsRepo),
     presence: new PresenceAnnouncer(ctx, conversationsRepo),
   };

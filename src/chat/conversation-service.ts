@@ -52,6 +52,11 @@ export class ConversationService {
     return conversation;
   }
 
+  /** Announces a conversation that a send created (message-writes.ts creates direct ones in its batch). */
+  async announceCreated(row: ConversationRow): Promise<void> {
+    await this.announce(row);
+  }
+
   /** The direct conversation of two users, created (and announced) on first use. */
   async openDirect(userId: string, otherId: string): Promise<CreateConversationResult> {
     if (userId === otherId) throw fail('VALIDATION_FAILED', 'A direct conversation needs another user');

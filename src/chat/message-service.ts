@@ -10,10 +10,12 @@ import { fail } from '../core/errors.js';
 import { toIso } from '../core/ids.js';
 import type { MessageSendPayload } from '../protocol/events.js';
 import type { Message } from '../protocol/shapes.js';
+import type { BatchWriter } from '../store/batch-writer.js';
 import { type MessageRow, toMessage } from './chat-shapes.js';
 import type { ConversationService } from './conversation-service.js';
 import type { ConversationsRepo } from './conversations-repo.js';
 import { requireMember } from './membership.js';
+import type { SendWrite, SentMessage } from './message-writes.js';
 import type { MessagesRepo } from './messages-repo.js';
 
 /**
@@ -35,6 +37,7 @@ export class MessageService {
     private readonly conversations: ConversationsRepo,
     private readonly messages: MessagesRepo,
     private readonly conversationService: ConversationService,
+    private readonly writer: BatchWriter<SendWrite, SentMessage>,
   ) {}
 
   /** VALIDATION_FAILED for an unknown type or empty content, PAYLOAD_TOO_LARGE past `chat.maxContentLength`. */
@@ -47,42 +50,32 @@ export class MessageService {
     }
   }
 
-  /** Stores, then emits `message:new` to every device of every member in one broadcast (the sending socket included). */
+  /**
+   * Stores (through the group-commit writer: membership, `replyTo` and the direct
+   * conversation are checked inside the same transaction), then emits `message:new`
+   * to every device of every member in one broadcast (the sending socket included).
+   */
   async send(sender: Principal, input: SendMessageInput): Promise<SendResult> {
     const type = input.type ?? 'text';
     this.checkContent(input.content, type);
-    const conversationId = await this.resolveConversation(sender.userId, input);
-    await requireMember(this.ctx, sender, conversationId);
-    if (input.replyTo) {
-      const original = await this.messages.find(input.replyTo);
-      if (!original || original.conversation_id !== conversationId) {
-        throw fail('VALIDATION_FAILED', 'replyTo: not a message of this conversation');
-      }
+    if (!input.conversationId) {
+      if (!input.receiverId) throw fail('VALIDATION_FAILED', 'conversationId or receiverId is required');
+      if (input.receiverId === sender.userId) throw fail('VALIDATION_FAILED', 'A direct conversation needs another user');
     }
-    const { row, created } = await this.messages.insert({
-      conversationId,
+    const sent = await this.writer.submit({
       senderId: sender.userId,
+      conversationId: input.conversationId,
+      receiverId: input.conversationId ? undefined : input.receiverId,
       content: input.content,
       type,
       clientMessageId: input.clientMessageId,
       replyTo: input.replyTo,
     });
-    // A retry may name another conversation than the original: that is a different
-    // message under a reused id, refused rather than silently answered with the old one.
-    if (!created && row.conversation_id !== conversationId) {
-      throw fail('CONFLICT', 'clientMessageId was already used for another conversation');
-    }
-    const message = toMessage(row);
+    if (sent.createdConversation) await this.conversationService.announceCreated(sent.createdConversation);
+    const message = toMessage(sent.row);
     // The retry's ack carries the original; its fan-out already happened.
-    if (created) this.ctx.emitter.toUsers(await this.conversations.memberIds(conversationId), 'message:new', message);
-    return { message, created };
-  }
-
-  private async resolveConversation(senderId: string, input: SendMessageInput): Promise<string> {
-    if (input.conversationId) return input.conversationId;
-    const receiverId = input.receiverId;
-    if (!receiverId) throw fail('VALIDATION_FAILED', 'conversationId or receiverId is required');
-    return this.conversationService.directId(senderId, receiverId);
+    if (sent.created) this.ctx.emitter.toUsers(sent.memberIds, 'message:new', message);
+    return { message, created: sent.created };
   }
 
   /** A message the principal may act on as a member; NOT_FOUND / FORBIDDEN otherwise. */

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { TEMPLATE_NAMES } from '../notifications/templates.js';
+import { databaseConfigSchema } from '../store/store-config.js';
 
 const rateLimitRule = z
   .object({
@@ -155,12 +156,7 @@ export const configSchema = z
       .array(z.string().min(16, 'API keys need at least 16 characters'))
       .default([])
       .describe('Server API keys (`Authorization: Bearer sk_…`)'),
-    database: z
-      .object({
-        url: z.string().min(1).default('sqlite:./data/switchboard.db').describe('`sqlite:PATH`, `sqlite::memory:` or `postgres://…`'),
-      })
-      .strict()
-      .default({ url: 'sqlite:./data/switchboard.db' }),
+    database: databaseConfigSchema,
     redis: z
       .object({
         url: z.string().optional().describe('Redis URL; unset runs a single node'),
