@@ -6,6 +6,7 @@
 import type { Feature } from '../core/context.js';
 import { fail } from '../core/errors.js';
 import { parseOrFail } from '../realtime/validation.js';
+import { createBatchWriter } from '../store/batch-writer.js';
 import { parseChannel } from './channel-name.js';
 import { registerChannelRoutes } from './channels-routes.js';
 import { publishBodySchema } from './channels-schemas.js';
@@ -13,6 +14,7 @@ import { HistoryRepo } from './history-repo.js';
 import { createHistorySweeper } from './history-sweeper.js';
 import { MembersRepo } from './members-repo.js';
 import { createPolicies } from './policies.js';
+import { publicationWrites } from './publication-writes.js';
 import { Publisher, type PublishResult } from './publisher.js';
 import { RecoveryRegistry } from './recovery-registry.js';
 import { registerSubscriptions } from './subscriptions.js';
@@ -35,7 +37,7 @@ export const channelsFeature: Feature = {
     const members = new MembersRepo(ctx.store);
     const history = new HistoryRepo(ctx.store);
     const recovery = new RecoveryRegistry();
-    const publisher = new Publisher(ctx, history, recovery);
+    const publisher = new Publisher(ctx, history, recovery, createBatchWriter(ctx, publicationWrites(history)));
 
     ctx.channels.implementPolicies(createPolicies({ members, auth: ctx.auth, logger: ctx.logger }));
 

@@ -5,6 +5,7 @@ import { ConversationService } from './conversation-service.js';
 import { ConversationsRepo } from './conversations-repo.js';
 import { MessageService } from './message-service.js';
 import { sendWrites } from './message-writes.js';
+import { deliveryWrites, readWrites } from './receipt-writes.js';
 import { MessagesRepo } from './messages-repo.js';
 import { PresenceAnnouncer } from './presence-announcer.js';
 import { TypingTracker } from './typing.js';
@@ -29,7 +30,11 @@ export function createChatServices(ctx: SwitchboardContext): ChatServices {
       conversationsRepo,
       messagesRepo,
       conversations,
-      createBatchWriter(ctx.store, sendWrites, ctx.config.database.batch),
+      {
+        send: createBatchWriter(ctx, sendWrites),
+        delivered: createBatchWriter(ctx, deliveryWrites),
+        read: createBatchWriter(ctx, readWrites),
+      },
     ),
     typing: new TypingTracker(ctx, conversationsRepo),
     presence: new PresenceAnnouncer(ctx, conversationsRepo),

@@ -17,6 +17,7 @@ import type { ConversationsRepo } from './conversations-repo.js';
 import { requireMember } from './membership.js';
 import type { SendWrite, SentMessage } from './message-writes.js';
 import type { MessagesRepo } from './messages-repo.js';
+import type { DeliveryResult, DeliveryWrite, ReadResult, ReadWrite } from './receipt-writes.js';
 
 /**
  * What `message:send`, `POST …/messages` and `sendMessage()` take: the contract's
@@ -31,13 +32,20 @@ export interface SendResult {
   created: boolean;
 }
 
+/** The group-commit writers the service stores through (chat-services.ts builds them). */
+export interface MessageWriters {
+  send: BatchWriter<SendWrite, SentMessage>;
+  delivered: BatchWriter<DeliveryWrite, DeliveryResult>;
+  read: BatchWriter<ReadWrite, ReadResult>;
+}
+
 export class MessageService {
   constructor(
     private readonly ctx: SwitchboardContext,
     private readonly conversations: ConversationsRepo,
     private readonly messages: MessagesRepo,
     private readonly conversationService: ConversationService,
-    private readonly writer: BatchWriter<SendWrite, SentMessage>,
+    private readonly writers: MessageWriters,
   ) {}
 
   /** VALIDATION_FAILED for an unknown type or empty content, PAYLOAD_TOO_LARGE past `chat.maxContentLength`. */
@@ -62,7 +70,7 @@ export class MessageService {
       if (!input.receiverId) throw fail('VALIDATION_FAILED', 'conversationId or receiverId is required');
       if (input.receiverId === sender.userId) throw fail('VALIDATION_FAILED', 'A direct conversation needs another user');
     }
-    const sent = await this.writer.submit({
+    const sent = await this.writers.send.submit({
       senderId: sender.userId,
       conversationId: input.conversationId,
       receiverId: input.conversationId ? undefined : input.receiverId,
@@ -119,30 +127,24 @@ export class MessageService {
     return { messageId };
   }
 
-  /** A recipient's device confirms receipt; the sender hears it once per recipient user. */
+  /** A recipient's device confirms receipt (batched); the sender hears it once per recipient user. */
   async delivered(recipient: Principal, messageId: string): Promise<void> {
-    const row = await this.memberMessage(recipient, messageId);
-    if (row.sender_id === recipient.userId) return;
-    if (await this.messages.recordDelivery(messageId, recipient.userId)) {
-      this.ctx.emitter.toUser(row.sender_id, 'message:delivered', {
+    const result = await this.writers.delivered.submit({ userId: recipient.userId, messageId });
+    if (result.recorded) {
+      this.ctx.emitter.toUser(result.senderId, 'message:delivered', {
         messageId,
-        conversationId: row.conversation_id,
+        conversationId: result.conversationId,
         userId: recipient.userId,
       });
     }
   }
 
-  /** Marks read up to and including `messageId`; the other members hear it when the marker moved. */
+  /** Marks read up to and including `messageId` (batched); the other members hear it when the marker moved. */
   async read(reader: Principal, conversationId: string, messageId: string): Promise<{ readAt: string }> {
-    await requireMember(this.ctx, reader, conversationId);
-    const row = await this.messages.find(messageId);
-    if (!row || row.conversation_id !== conversationId) throw fail('NOT_FOUND', 'No such message in this conversation');
     const at = Date.now();
     const readAt = toIso(at);
-    if (await this.conversations.markRead(conversationId, reader.userId, messageId, at)) {
-      const others = (await this.conversations.memberIds(conversationId)).filter((id) => id !== reader.userId);
-      this.ctx.emitter.toUsers(others, 'message:read', { conversationId, messageId, userId: reader.userId, readAt });
-    }
+    const result = await this.writers.read.submit({ userId: reader.userId, conversationId, messageId, at });
+    if (result.moved) this.ctx.emitter.toUsers(result.others, 'message:read', { conversationId, messageId, userId: reader.userId, readAt });
     return { readAt };
   }
 

@@ -17,7 +17,7 @@ export function registerInbox(ctx: SwitchboardContext, repo: NotificationsRepo, 
     const { userId } = await requireUser(ctx, request);
     const query = parseOrFail(listQuerySchema, request.query);
     const page = await repo.list(userId, { unreadOnly: query.unread, before: query.before, limit: query.limit });
-    return { ok: true, notifications: page.rows.map(toNotification), nextCursor: page.nextCursor };
+    return { ok: true, notifications: page.rows.map((row) => toNotification(row)), nextCursor: page.nextCursor };
   });
 
   ctx.http.get('/api/notifications/unread-count', async (request) => {

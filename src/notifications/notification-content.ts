@@ -24,6 +24,8 @@ export function notificationRow(id: string, userId: string, content: Notificatio
 /** The wire shape: `kind` and `data` are left out when absent rather than sent as null. */
 export function toNotification(
   row: Pick<NotificationsTable, 'id' | 'type' | 'kind' | 'title' | 'message' | 'data' | 'read' | 'created_at'>,
+  /** Parsed `data` by its JSON text, shared by the recipients of one call (read-only). */
+  parsedData?: Map<string, unknown>,
 ): Notification {
   const notification: Notification = {
     id: row.id,
@@ -34,6 +36,13 @@ export function toNotification(
     timestamp: toIso(Number(row.created_at)),
   };
   if (row.kind !== null) notification.kind = row.kind;
-  if (row.data !== null) notification.data = JSON.parse(row.data);
+  if (row.data !== null) {
+    let data = parsedData?.get(row.data);
+    if (data === undefined) {
+      data = JSON.parse(row.data);
+      parsedData?.set(row.data, data);
+    }
+    notification.data = data as Notification['data'];
+  }
   return notification;
 }

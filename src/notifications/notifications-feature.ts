@@ -6,9 +6,11 @@
  */
 import type { Feature } from '../core/context.js';
 import { requireServer } from '../http/guards.js';
+import { createBatchWriter } from '../store/batch-writer.js';
 import { Dispatcher, type NotifyResult } from './dispatcher.js';
 import { Inbox } from './inbox.js';
 import { registerInbox } from './inbox-routes.js';
+import { notificationWrites } from './notification-writes.js';
 import { NotificationsRepo } from './notifications-repo.js';
 import type { NotifyInput } from './notifications-schemas.js';
 import { RetentionService } from './retention.js';
@@ -34,7 +36,7 @@ export const notificationsFeature: Feature = {
     const settings = ctx.config.notifications;
     const repo = new NotificationsRepo(ctx.store);
     const schedule = new ScheduleRepo(ctx.store);
-    const dispatcher = new Dispatcher(ctx, repo, schedule);
+    const dispatcher = new Dispatcher(ctx, createBatchWriter(ctx, notificationWrites), schedule);
     const notify = (input: NotifyInput) => dispatcher.notify(input);
     ctx.provide('notify', notify);
 

@@ -35,6 +35,9 @@ export interface BatchSettings {
   maxQueued: number;
 }
 
+/** Runs work so that shutdown can wait for it (Lifecycle.track). */
+export type Tracker = <T>(work: () => Promise<T>) => Promise<T>;
+
 /** One write's outcome inside a batch: its result, or a refusal of that write alone. */
 export type BatchOutcome<O> = { ok: true; value: O } | { ok: false; error: SwitchboardError };
 
@@ -74,6 +77,7 @@ export class BatchWriter<I, O> {
     private readonly store: Store,
     private readonly spec: BatchSpec<I, O>,
     private readonly settings: BatchSettings,
+    private readonly track: Tracker = (work) => work(),
   ) {}
 
   /** Writes queued and not yet committed. */
@@ -97,13 +101,19 @@ export class BatchWriter<I, O> {
   private schedule(): void {
     if (this.running || this.scheduled) return;
     this.scheduled = true;
-    const start = () => {
-      this.scheduled = false;
-      void this.drain();
-    };
-    // One turn lets every write that arrived in the same I/O phase join the batch.
-    if (this.settings.maxDelayMs > 0) setTimeout(start, this.settings.maxDelayMs);
-    else setImmediate(start);
+    // Tracked from here, so a graceful shutdown waits for queued writes to commit.
+    void this.track(
+      () =>
+        new Promise<void>((resolve) => {
+          const start = () => {
+            this.scheduled = false;
+            this.drain().then(resolve, resolve);
+          };
+          // One turn lets every write that arrived in the same I/O phase join the batch.
+          if (this.settings.maxDelayMs > 0) setTimeout(start, this.settings.maxDelayMs);
+          else setImmediate(start);
+        }),
+    );
   }
 
   private async drain(): Promise<void> {
@@ -169,7 +179,14 @@ function unavailable(name: string, cause: unknown): SwitchboardError {
   return new SwitchboardError('UNAVAILABLE', `The store could not record the ${name} write`, { cause });
 }
 
-/** A writer bound to a store. */
-export function createBatchWriter<I, O>(store: Store, spec: BatchSpec<I, O>, settings: BatchSettings): BatchWriter<I, O> {
-  return new BatchWriter(store, spec, settings);
+/** What a feature needs to build a writer: its context has all three. */
+export interface BatchWriterContext {
+  store: Store;
+  config: { database: { batch: BatchSettings } };
+  lifecycle: { track: Tracker };
+}
+
+/** A writer on the context's store, with the configured batching, tracked by its lifecycle. */
+export function createBatchWriter<I, O>(ctx: BatchWriterContext, spec: BatchSpec<I, O>): BatchWriter<I, O> {
+  return new BatchWriter(ctx.store, spec, ctx.config.database.batch, (work) => ctx.lifecycle.track(work));
 }
