@@ -143,7 +143,7 @@ export async function createSwitchboard(options: SwitchboardOptions, features: F
   }
 
   const ownsStore = !options.store;
-  const store = options.store ?? createStore(config.database.url);
+  const store = options.store ?? createStore(config.database.url, { poolSize: config.database.poolSize });
   await store.migrate();
 
   let cluster: RedisCluster | undefined;

@@ -15,7 +15,7 @@ import type { Notification } from '../protocol/shapes.js';
 import { parseOrFail } from '../realtime/validation.js';
 import type { BatchWriter } from '../store/batch-writer.js';
 import { chunked, yieldToLoop } from './batching.js';
-import { type NotificationContent, notificationRow, toNotification } from './notification-content.js';
+import { type NotificationContent, notificationRow, SharedNotificationParts, toNotification } from './notification-content.js';
 import { type NotifyInput, notifyInputSchema } from './notifications-schemas.js';
 import type { NotificationsTable } from './notifications-table.js';
 import type { ScheduleRepo } from './schedule-repo.js';
@@ -75,13 +75,13 @@ export class Dispatcher {
    */
   async deliver(rows: readonly NotificationsTable[]): Promise<void> {
     // One notify call shares its content: parse its `data` once, not once per recipient.
-    const parsed = new Map<string, unknown>();
+    const shared = new SharedNotificationParts();
     for (const [index, chunk] of chunked(rows).entries()) {
       if (index > 0) await yieldToLoop();
       const presence = await this.ctx.presence.get([...new Set(chunk.map((row) => row.user_id))]);
       for (const row of chunk) {
         if ((presence[row.user_id]?.devices ?? 0) === 0) continue;
-        this.ctx.emitter.toUser(row.user_id, 'notification', toNotification(row, parsed));
+        this.ctx.emitter.toUser(row.user_id, 'notification', toNotification(row, shared));
       }
     }
   }

@@ -6,6 +6,8 @@ import type { Store } from './store.js';
 export interface CreateStoreOptions {
   /** PostgreSQL schema (tests isolate themselves with one each). */
   schema?: string;
+  /** PostgreSQL pool size (config `database.poolSize`). @default 10 */
+  poolSize?: number;
 }
 
 /**
@@ -18,7 +20,7 @@ export function createStore(url: string, options: CreateStoreOptions = {}): Stor
     return createSqliteStore({ filename: path === ':memory:' ? ':memory:' : resolve(path) });
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    return createPostgresStore({ connectionString: url, schema: options.schema });
+    return createPostgresStore({ connectionString: url, schema: options.schema, poolSize: options.poolSize });
   }
   throw new Error(`database.url: unsupported store URL "${url}" (use sqlite:PATH or postgres://…)`);
 }

@@ -5,6 +5,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, sql } from 'kysely';
 import type { Database } from './database.js';
 import { runMigrations } from './migrator.js';
+import { type Checkpointer, SAFETY_NET_PAGES, startCheckpointer } from './sqlite-checkpointer.js';
 import { GatedSqliteDialect, type StatementSource } from './sqlite-driver.js';
 import type { Store } from './store.js';
 
@@ -59,9 +60,12 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   // and history never wait behind a batch. An in-memory database is private to its
   // connection, so there the writer serves reads too.
   let reader: SqliteDatabase.Database | undefined;
+  let checkpointer: Checkpointer | undefined;
   if (!memory) {
     reader = open(options.filename);
     reader.pragma('query_only = ON');
+    writer.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
+    checkpointer = startCheckpointer(options.filename);
   }
   const db = new Kysely<Database>({
     dialect: new GatedSqliteDialect({
@@ -82,6 +86,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       await sql`select 1`.execute(db);
     },
     async close() {
+      await checkpointer?.stop();
       await db.destroy();
     },
   } satisfies Store;
