@@ -53,6 +53,18 @@ export interface BatchSpec<I, O> {
   write(trx: Transaction<Database>, items: readonly I[]): Promise<Array<BatchOutcome<O>>>;
   /** The share of `maxItems` one item takes (rows it writes). @default 1 */
   weight?(item: I): number;
+  /**
+   * True when `write` will issue one statement for these items: it then runs without
+   * BEGIN/COMMIT (a statement is atomic by itself), saving two round trips on
+   * PostgreSQL. @default never
+   */
+  singleStatement?(items: readonly I[]): boolean;
+  /**
+   * Transactions of this writer in flight at once. 1 (the default) commits in
+   * submission order; more suits writes with no order between them (PostgreSQL runs
+   * them on several pooled connections; SQLite's write gate serialises them anyway).
+   */
+  concurrency?: number;
 }
 
 interface Pending<I, O> {
@@ -70,7 +82,8 @@ export const outcome = {
 
 export class BatchWriter<I, O> {
   private readonly queue: Array<Pending<I, O>> = [];
-  private running = false;
+  /** Transactions (lanes) in flight. */
+  private lanes = 0;
   private scheduled = false;
 
   constructor(
@@ -99,7 +112,7 @@ export class BatchWriter<I, O> {
   }
 
   private schedule(): void {
-    if (this.running || this.scheduled) return;
+    if (this.scheduled || this.lanes >= (this.spec.concurrency ?? 1)) return;
     this.scheduled = true;
     // Tracked from here, so a graceful shutdown waits for queued writes to commit.
     void this.track(
@@ -107,7 +120,7 @@ export class BatchWriter<I, O> {
         new Promise<void>((resolve) => {
           const start = () => {
             this.scheduled = false;
-            this.drain().then(resolve, resolve);
+            this.lane().then(resolve, resolve);
           };
           // One turn lets every write that arrived in the same I/O phase join the batch.
           if (this.settings.maxDelayMs > 0) setTimeout(start, this.settings.maxDelayMs);
@@ -116,12 +129,13 @@ export class BatchWriter<I, O> {
     );
   }
 
-  private async drain(): Promise<void> {
-    this.running = true;
+  /** Flushes batches until the queue is empty; more lanes start while one is busy, up to `concurrency`. */
+  private async lane(): Promise<void> {
+    this.lanes++;
     try {
       while (this.queue.length > 0) await this.flush(this.take());
     } finally {
-      this.running = false;
+      this.lanes--;
     }
   }
 
@@ -161,7 +175,10 @@ export class BatchWriter<I, O> {
 
   private async transaction(batch: Array<Pending<I, O>>): Promise<Array<BatchOutcome<O>>> {
     const items = batch.map((p) => p.item);
-    const outcomes = await this.store.db.transaction().execute((trx) => this.spec.write(trx, items));
+    const outcomes = this.spec.singleStatement?.(items)
+      ? // A Kysely instance runs the same queries as a transaction does.
+        await this.spec.write(this.store.db as Transaction<Database>, items)
+      : await this.store.db.transaction().execute((trx) => this.spec.write(trx, items));
     if (outcomes.length !== items.length) throw new Error(`${this.spec.name}: ${outcomes.length} outcomes for ${items.length} writes`);
     return outcomes;
   }

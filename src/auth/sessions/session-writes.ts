@@ -8,6 +8,8 @@ import type { SessionsTable } from './sessions-table.js';
 
 export const sessionWrites: BatchSpec<SessionsTable, void> = {
   name: 'session',
+  singleStatement: () => true,
+  concurrency: 4,
   async write(trx, rows) {
     await trx.insertInto('sessions').values([...rows]).execute();
     return rows.map(() => outcome.ok(undefined));
