@@ -44,7 +44,11 @@ export interface SentMessage {
 type Trx = Transaction<Database>;
 
 /** Ids of the direct conversations of the items with `receiverId`, created when missing. */
-async function resolveDirect(trx: Trx, items: readonly SendWrite[], now: number): Promise<Map<string, ConversationRow & { created?: true }>> {
+async function resolveDirect(
+  trx: Trx,
+  items: readonly SendWrite[],
+  now: number,
+): Promise<Map<string, ConversationRow & { created?: true }>> {
   const pairs = new Map<string, [string, string]>();
   for (const item of items) {
     if (!item.conversationId && item.receiverId) pairs.set(directKey(item.senderId, item.receiverId), [item.senderId, item.receiverId]);
@@ -168,8 +172,8 @@ async function movePointers(trx: Trx, newest: Map<string, string>, at: number): 
 async function writeSends(trx: Trx, items: readonly SendWrite[]): Promise<Array<BatchOutcome<SentMessage>>> {
   const now = Date.now();
   const direct = await resolveDirect(trx, items, now);
-  const conversationOf = items.map((item) =>
-    item.conversationId ?? (direct.get(directKey(item.senderId, item.receiverId as string)) as ConversationRow).id,
+  const conversationOf = items.map(
+    (item) => item.conversationId ?? (direct.get(directKey(item.senderId, item.receiverId as string)) as ConversationRow).id,
   );
   const members = await membersOf(trx, [...new Set(conversationOf)]);
   const replies = await replyTargets(trx, [...new Set(items.flatMap((item) => (item.replyTo ? [item.replyTo] : [])))]);

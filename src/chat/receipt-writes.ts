@@ -127,9 +127,7 @@ async function writeReads(trx: Trx, items: readonly ReadWrite[]): Promise<Array<
       outcomes.push(outcome.refused(fail('NOT_FOUND', 'No such message in this conversation')));
       continue;
     }
-    outcomes.push(
-      outcome.ok({ moved: false, others: (members.get(item.conversationId) ?? []).filter((id) => id !== item.userId) }),
-    );
+    outcomes.push(outcome.ok({ moved: false, others: (members.get(item.conversationId) ?? []).filter((id) => id !== item.userId) }));
     const key = pairKey(item.conversationId, item.userId);
     const current = markers.get(key);
     if (!current || current.messageId < item.messageId) markers.set(key, item);

@@ -22,8 +22,8 @@
 import type { Transaction } from 'kysely';
 import { fail, SwitchboardError } from '../core/errors.js';
 import type { Database } from './database.js';
-import { isStoreFailure } from './store-errors.js';
 import type { Store } from './store.js';
+import { isStoreFailure } from './store-errors.js';
 
 /** How writes are grouped (config `database.batch`). */
 export interface BatchSettings {
@@ -102,7 +102,9 @@ export class BatchWriter<I, O> {
   submit(item: I): Promise<O> {
     if (this.queue.length >= this.settings.maxQueued) {
       return Promise.reject(
-        fail('RATE_LIMITED', `Too many ${this.spec.name} writes waiting for the store`, { retryAfterMs: Math.max(10, this.settings.maxDelayMs) }),
+        fail('RATE_LIMITED', `Too many ${this.spec.name} writes waiting for the store`, {
+          retryAfterMs: Math.max(10, this.settings.maxDelayMs),
+        }),
       );
     }
     return new Promise<O>((resolve, reject) => {

@@ -22,7 +22,8 @@ const PG_DATA_CLASSES = /^(22|23)[0-9A-Z]{3}$/;
 const PG_STORE_CLASSES = /^(08|40|53|57|58)[0-9A-Z]{3}$/;
 const SQLITE_STORE_CODES = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|READONLY|CORRUPT|CANTOPEN|NOMEM|NOTADB|PROTOCOL|INTERRUPT)/;
 const SOCKET_CODES = /^E(CONN|PIPE|TIMEDOUT|HOSTUNREACH|NETUNREACH|AI_AGAIN|NOTFOUND)/;
-const STORE_MESSAGES = /connection terminated|timeout exceeded when trying to connect|the database connection is not open|Cannot use a pool after calling end/i;
+const STORE_MESSAGES =
+  /connection terminated|driver has already been destroyed|timeout exceeded when trying to connect|the database connection is not open|Cannot use a pool after calling end/i;
 
 /**
  * True when the failure came from the store rather than from the data of the

@@ -11,7 +11,10 @@ export const sessionWrites: BatchSpec<SessionsTable, void> = {
   singleStatement: () => true,
   concurrency: 4,
   async write(trx, rows) {
-    await trx.insertInto('sessions').values([...rows]).execute();
+    await trx
+      .insertInto('sessions')
+      .values([...rows])
+      .execute();
     return rows.map(() => outcome.ok(undefined));
   },
 };
