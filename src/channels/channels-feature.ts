@@ -7,6 +7,7 @@ import type { Feature } from '../core/context.js';
 import { fail } from '../core/errors.js';
 import { parseOrFail } from '../realtime/validation.js';
 import { createBatchWriter } from '../store/batch-writer.js';
+import { Backpressure } from './backpressure.js';
 import { parseChannel } from './channel-name.js';
 import { registerChannelRoutes } from './channels-routes.js';
 import { publishBodySchema } from './channels-schemas.js';
@@ -37,7 +38,13 @@ export const channelsFeature: Feature = {
     const members = new MembersRepo(ctx.store);
     const history = new HistoryRepo(ctx.store);
     const recovery = new RecoveryRegistry();
-    const publisher = new Publisher(ctx, history, recovery, createBatchWriter(ctx, publicationWrites(history)));
+    const publisher = new Publisher(
+      ctx,
+      history,
+      recovery,
+      createBatchWriter(ctx, publicationWrites(history)),
+      new Backpressure(ctx.io, ctx.config.delivery),
+    );
 
     ctx.channels.implementPolicies(createPolicies({ members, auth: ctx.auth, logger: ctx.logger }));
 

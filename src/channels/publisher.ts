@@ -20,6 +20,7 @@ import { fail, SwitchboardError } from '../core/errors.js';
 import { toIso } from '../core/ids.js';
 import type { Publication, PublicationMeta } from '../protocol/shapes.js';
 import type { BatchWriter } from '../store/batch-writer.js';
+import type { Backpressure } from './backpressure.js';
 import type { ChannelRef } from './channel-name.js';
 import type { ChannelOptions } from './channel-policy.js';
 import type { HistoryRepo, RetentionOptions } from './history-repo.js';
@@ -64,11 +65,14 @@ export class Publisher {
     private readonly history: HistoryRepo,
     private readonly recovery: RecoveryRegistry,
     private readonly writer: BatchWriter<PublicationWrite, number>,
+    private readonly backpressure: Backpressure,
   ) {}
 
   async publish(request: PublishRequest): Promise<PublishResult> {
     const json = serialize(request.data);
     const channel = request.channel.name;
+    // Waits (or refuses with RATE_LIMITED) while the channel's sockets are behind.
+    await this.backpressure.admit(channel);
     if (!request.options.history) {
       const timestamp = toIso(Date.now());
       this.deliver({ channel, event: request.event, data: request.data ?? null, offset: 0, timestamp }, request);

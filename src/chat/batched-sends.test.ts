@@ -24,7 +24,11 @@ describeEachStore('batched sends', (db) => {
 
     const acks = await Promise.all(
       sockets.map((socket, i) =>
-        emitAck<{ message: Message }>(socket, 'message:send', { receiverId: peer(i), content: `from ${users[i]}`, clientMessageId: `c-${i}` }),
+        emitAck<{ message: Message }>(socket, 'message:send', {
+          receiverId: peer(i),
+          content: `from ${users[i]}`,
+          clientMessageId: `c-${i}`,
+        }),
       ),
     );
     const messages = acks.map((ack, i) => {

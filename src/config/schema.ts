@@ -4,6 +4,7 @@
  * docs/configuration.md is generated from both (`switchboard config reference`).
  */
 import { z } from 'zod';
+import { deliveryConfigSchema } from '../channels/delivery-config.js';
 import { TEMPLATE_NAMES } from '../notifications/templates.js';
 import { databaseConfigSchema } from '../store/store-config.js';
 
@@ -271,6 +272,7 @@ export const configSchema = z
       .strict()
       .default({ maxContentLength: 4000, messageTypes: ['text', 'image', 'file', 'system'], maxGroupMembers: 500 }),
     kafka: kafkaSchema,
+    delivery: deliveryConfigSchema,
     testEndpoints: z.boolean().optional().describe('Enable POST /api/test/* (default: on outside production)'),
     shutdownTimeoutMs: z.number().int().positive().default(10_000).describe('Longest graceful shutdown before exit'),
     log: z
