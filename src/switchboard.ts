@@ -273,9 +273,15 @@ export async function createSwitchboard(options: SwitchboardOptions, features: F
     void lifecycle.track(async () => {
       try {
         const { firstDevice } = await presence.addSocket(userId, socket.id);
-        for (const hook of connectionHooks) await hook(socket, { firstDevice });
-        const extra: Record<string, unknown> = { unreadNotifications: 0 };
-        for (const provider of connectedFields) Object.assign(extra, await provider(socket));
+        // Hooks (in order) and the `connected` fields (each one indexed read) run side
+        // by side: the payload waits for the slowest, not for their sum (issue 10).
+        const [, fields] = await Promise.all([
+          (async () => {
+            for (const hook of connectionHooks) await hook(socket, { firstDevice });
+          })(),
+          Promise.all(connectedFields.map((provider) => provider(socket))),
+        ]);
+        const extra: Record<string, unknown> = Object.assign({ unreadNotifications: 0 }, ...fields);
         if (!socket.connected) return;
         emitter.counted('connected');
         socket.emit('connected', {
