@@ -96,7 +96,7 @@ async function loadThenKill(url: string, child: ChildProcess, killAfter: number)
         headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' },
         body: JSON.stringify({ userIds: [users[i], users[(i + 1) % users.length]], type: 'info', title: 't', message: `n ${i} ${n}` }),
       }).catch(() => undefined);
-      if (!res || res.status !== 202) return;
+      if (res?.status !== 202) return;
       const body = (await res.json().catch(() => undefined)) as { ids: string[] } | undefined;
       if (body) notifications.push(...body.ids);
     }
