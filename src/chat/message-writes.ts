@@ -17,7 +17,8 @@ import { newId } from '../core/ids.js';
 import { type BatchOutcome, type BatchSpec, outcome } from '../store/batch-writer.js';
 import type { Database } from '../store/database.js';
 import type { ConversationRow, MessageRow } from './chat-shapes.js';
-import { directKey } from './conversations-repo.js';
+import { directKey, directMembers } from './conversations-repo.js';
+import { membershipKey, readMemberships } from './member-reads.js';
 import { membershipRefusal } from './membership.js';
 
 /** One send: the conversation by id, or the direct conversation with `receiverId`. */
@@ -85,18 +86,7 @@ async function resolveDirect(
   if (created.length > 0) {
     await trx
       .insertInto('conversation_members')
-      .values(
-        created.flatMap((row) =>
-          (pairs.get(row.direct_key) as [string, string]).map((user_id) => ({
-            conversation_id: row.id,
-            user_id,
-            role: 'member' as const,
-            last_read_message_id: null,
-            read_at: null,
-            joined_at: now,
-          })),
-        ),
-      )
+      .values(created.flatMap((row) => directMembers(row.id, pairs.get(row.direct_key) as [string, string], now)))
       .execute();
     for (const row of created) byKey.set(row.direct_key, { ...row, created: true });
   }
@@ -107,26 +97,6 @@ async function resolveDirect(
     }
   }
   return byKey;
-}
-
-/** Members (ordered as `memberIds` lists them) and roles of each conversation. */
-async function membersOf(trx: Trx, conversationIds: string[]): Promise<Map<string, string[]>> {
-  const members = new Map<string, string[]>();
-  if (conversationIds.length === 0) return members;
-  const rows = await trx
-    .selectFrom('conversation_members')
-    .select(['conversation_id', 'user_id'])
-    .where('conversation_id', 'in', conversationIds)
-    .orderBy('conversation_id')
-    .orderBy('joined_at')
-    .orderBy('user_id')
-    .execute();
-  for (const row of rows) {
-    const list = members.get(row.conversation_id);
-    if (list) list.push(row.user_id);
-    else members.set(row.conversation_id, [row.user_id]);
-  }
-  return members;
 }
 
 async function existingConversations(trx: Trx, ids: string[]): Promise<Set<string>> {
@@ -175,16 +145,17 @@ async function writeSends(trx: Trx, items: readonly SendWrite[]): Promise<Array<
   const conversationOf = items.map(
     (item) => item.conversationId ?? (direct.get(directKey(item.senderId, item.receiverId as string)) as ConversationRow).id,
   );
-  const members = await membersOf(trx, [...new Set(conversationOf)]);
+  const { pairs, members } = await readMemberships(trx, [...new Set(conversationOf)]);
+  const isMember = (i: number) => pairs.has(membershipKey(conversationOf[i] as string, (items[i] as SendWrite).senderId));
   const replies = await replyTargets(trx, [...new Set(items.flatMap((item) => (item.replyTo ? [item.replyTo] : [])))]);
-  const strangers = conversationOf.filter((id, i) => !members.get(id)?.includes((items[i] as SendWrite).senderId));
+  const strangers = conversationOf.filter((_, i) => !isMember(i));
   const existing = await existingConversations(trx, [...new Set(strangers)]);
 
   const outcomes: Array<BatchOutcome<SentMessage> | undefined> = [];
   const rows: Array<{ index: number; row: MessageRow }> = [];
   items.forEach((item, index) => {
     const conversationId = conversationOf[index] as string;
-    if (!members.get(conversationId)?.includes(item.senderId)) {
+    if (!isMember(index)) {
       outcomes[index] = outcome.refused(membershipRefusal(existing.has(conversationId)));
     } else if (item.replyTo && replies.get(item.replyTo) !== conversationId) {
       outcomes[index] = outcome.refused(fail('VALIDATION_FAILED', 'replyTo: not a message of this conversation'));

@@ -9,6 +9,7 @@ import { sql, type Transaction } from 'kysely';
 import { fail } from '../core/errors.js';
 import { type BatchOutcome, type BatchSpec, outcome } from '../store/batch-writer.js';
 import type { Database } from '../store/database.js';
+import { membershipKey, readMemberships } from './member-reads.js';
 import { membershipRefusal } from './membership.js';
 
 type Trx = Transaction<Database>;
@@ -39,29 +40,8 @@ export interface ReadResult {
   others: string[];
 }
 
-const pairKey = (conversationId: string, userId: string) => `${conversationId}\0${userId}`;
-
-/** The (conversation, user) pairs that are memberships, plus every member of the conversations. */
-async function memberships(trx: Trx, conversationIds: string[]): Promise<{ pairs: Set<string>; members: Map<string, string[]> }> {
-  const pairs = new Set<string>();
-  const members = new Map<string, string[]>();
-  if (conversationIds.length === 0) return { pairs, members };
-  const rows = await trx
-    .selectFrom('conversation_members')
-    .select(['conversation_id', 'user_id'])
-    .where('conversation_id', 'in', conversationIds)
-    .orderBy('conversation_id')
-    .orderBy('joined_at')
-    .orderBy('user_id')
-    .execute();
-  for (const row of rows) {
-    pairs.add(pairKey(row.conversation_id, row.user_id));
-    const list = members.get(row.conversation_id);
-    if (list) list.push(row.user_id);
-    else members.set(row.conversation_id, [row.user_id]);
-  }
-  return { pairs, members };
-}
+/** A key of two ids (conversation and user, or message and user). */
+const pairKey = membershipKey;
 
 async function messagesById(trx: Trx, ids: string[]): Promise<Map<string, { conversation_id: string; sender_id: string }>> {
   if (ids.length === 0) return new Map();
@@ -71,7 +51,7 @@ async function messagesById(trx: Trx, ids: string[]): Promise<Map<string, { conv
 
 async function writeDeliveries(trx: Trx, items: readonly DeliveryWrite[]): Promise<Array<BatchOutcome<DeliveryResult>>> {
   const messages = await messagesById(trx, [...new Set(items.map((i) => i.messageId))]);
-  const { pairs } = await memberships(trx, [...new Set([...messages.values()].map((m) => m.conversation_id))]);
+  const { pairs } = await readMemberships(trx, [...new Set([...messages.values()].map((m) => m.conversation_id))]);
   const outcomes: Array<BatchOutcome<DeliveryResult>> = [];
   const toRecord = new Map<string, { message_id: string; user_id: string; delivered_at: number }>();
   const now = Date.now();
@@ -108,7 +88,7 @@ async function writeDeliveries(trx: Trx, items: readonly DeliveryWrite[]): Promi
 }
 
 async function writeReads(trx: Trx, items: readonly ReadWrite[]): Promise<Array<BatchOutcome<ReadResult>>> {
-  const { pairs, members } = await memberships(trx, [...new Set(items.map((i) => i.conversationId))]);
+  const { pairs, members } = await readMemberships(trx, [...new Set(items.map((i) => i.conversationId))]);
   const messages = await messagesById(trx, [...new Set(items.map((i) => i.messageId))]);
   const refusals = items.filter((item) => !pairs.has(pairKey(item.conversationId, item.userId))).map((item) => item.conversationId);
   const existing =
