@@ -14,7 +14,7 @@ export const notificationWrites: BatchSpec<readonly NotificationsTable[], void> 
   singleStatement: (items) => items.reduce((n, rows) => n + rows.length, 0) <= CHUNK_SIZE,
   // Notify calls have no order between them (each call's chunks are submitted one
   // after the other), so PostgreSQL may commit several batches at once.
-  concurrency: 4,
+  concurrency: 2,
   async write(trx, items) {
     // 500 rows × 10 columns per statement stays far below both engines' parameter limits.
     for (const rows of chunked(items.flat(), CHUNK_SIZE)) await trx.insertInto('notifications').values(rows).execute();

@@ -41,7 +41,9 @@ export const databaseConfigSchema = z
       .positive()
       .max(1000)
       .default(DATABASE_DEFAULTS.poolSize)
-      .describe('PostgreSQL connections in the pool: reads use any, each write batch holds one for its transaction'),
+      .describe(
+        'PostgreSQL connections in the pool: each write batch holds one for its transaction (at most 8 at once), reads use the others',
+      ),
     batch: batchConfigSchema.describe('Group commit: how concurrent writes share transactions'),
   })
   .strict()

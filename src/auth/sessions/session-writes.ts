@@ -9,7 +9,7 @@ import type { SessionsTable } from './sessions-table.js';
 export const sessionWrites: BatchSpec<SessionsTable, void> = {
   name: 'session',
   singleStatement: () => true,
-  concurrency: 4,
+  concurrency: 2,
   async write(trx, rows) {
     await trx
       .insertInto('sessions')
