@@ -60,10 +60,19 @@ export class Backpressure {
     return average;
   }
 
-  /** Resolves when `room` can take another publication; RATE_LIMITED after `maxWaitMs`. */
-  async admit(room: string): Promise<void> {
+  /**
+   * Undefined when `room` can take another publication now (the common case costs
+   * no promise); otherwise a promise that resolves once it can, or rejects with
+   * RATE_LIMITED after `maxWaitMs`.
+   */
+  admit(room: string): Promise<void> | undefined {
+    const { maxQueuedPerSocket } = this.settings;
+    if (maxQueuedPerSocket === 0 || this.queuedPerSocket(room) <= maxQueuedPerSocket) return undefined;
+    return this.wait(room);
+  }
+
+  private async wait(room: string): Promise<void> {
     const { maxQueuedPerSocket, maxWaitMs } = this.settings;
-    if (maxQueuedPerSocket === 0 || this.queuedPerSocket(room) <= maxQueuedPerSocket) return;
     const deadline = performance.now() + maxWaitMs;
     while (performance.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));

@@ -72,7 +72,8 @@ export class Publisher {
     const json = serialize(request.data);
     const channel = request.channel.name;
     // Waits (or refuses with RATE_LIMITED) while the channel's sockets are behind.
-    await this.backpressure.admit(channel);
+    const behind = this.backpressure.admit(channel);
+    if (behind) await behind;
     if (!request.options.history) {
       const timestamp = toIso(Date.now());
       this.deliver({ channel, event: request.event, data: request.data ?? null, offset: 0, timestamp }, request);
