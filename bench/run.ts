@@ -1,7 +1,7 @@
 /**
  * `npm run bench` (full, about 10 minutes), `npm run bench -- --quick` (under 2
  * minutes, a CI smoke test with no thresholds), `--scenario NAME` (one scenario),
- * `--target bare|switchboard` (one side only), `--profile` (V8 CPU profiles of the Switchboard server into bench/results/profiles).
+ * `--target bare|switchboard` (one side only), `--clients N` (one size), `--profile` (V8 CPU profiles of the Switchboard server into bench/results/profiles).
  *
  * Writes bench/results/<stamp>.json, .md and .svg; a full run of every scenario
  * also refreshes latest.md, latest.svg and latest.json. Exits 1 only when a case
@@ -23,6 +23,7 @@ const { values } = parseArgs({
     profile: { type: 'boolean', default: false },
     runs: { type: 'string' },
     target: { type: 'string' },
+    clients: { type: 'string' },
   },
 });
 
@@ -50,7 +51,7 @@ async function main(): Promise<number> {
   const startedAt = new Date().toISOString();
   const features = await probeFeatures();
   settings.log(`Switchboard features: ${JSON.stringify(features)}`);
-  const plan = planCases(settings, values.scenario);
+  const plan = planCases(settings, values.scenario).filter(({ spec }) => !values.clients || spec.clients === Number(values.clients));
   const cases: CaseResult[] = [];
   for (const [i, { scenario, spec }] of plan.entries()) {
     const label = `[${i + 1}/${plan.length}] ${spec.scenario} ${spec.variant}${spec.setting ? ` [${spec.setting}]` : ''} N=${spec.clients}`;
@@ -78,7 +79,7 @@ async function main(): Promise<number> {
     writeFileSync(`${RESULTS}${name}.md`, markdownReport(record, rows, chartName));
   };
   write(stamp, `${stamp}.svg`);
-  if (!quick && !values.scenario && !values.target) write('latest', 'latest.svg');
+  if (!quick && !values.scenario && !values.target && !values.clients) write('latest', 'latest.svg');
   settings.log(`wrote bench/results/${stamp}.{json,md,svg}`);
 
   const failed = cases.filter((c) => c.results.bare?.error || c.results.switchboard?.error);

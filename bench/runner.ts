@@ -7,7 +7,8 @@
 import { connections } from './scenarios/connections.js';
 import { fanOut } from './scenarios/fan-out.js';
 import { formatMetrics } from './scenarios/harness.js';
-import { notifications } from './scenarios/notifications.js';
+import { httpPublish } from './scenarios/http-publish.js';
+import { notifications, notifyMany } from './scenarios/notifications.js';
 import { pointToPoint, requestReply } from './scenarios/point-to-point.js';
 import { settingsCases } from './scenarios/settings.js';
 import type { CaseSpec, Metrics, Scenario, Session, Settings } from './scenarios/types.js';
@@ -15,7 +16,7 @@ import { type Stat, summarizeRuns } from './stats.js';
 import { ServerProcess } from './targets/server-process.js';
 import type { TargetFeatures, TargetName } from './targets/target.js';
 
-export const SCENARIOS: Scenario[] = [fanOut, pointToPoint, connections, notifications, requestReply];
+export const SCENARIOS: Scenario[] = [fanOut, httpPublish, pointToPoint, connections, notifications, notifyMany, requestReply];
 
 export const SKIPPED_FEATURE = 'skipped: feature not present in this build';
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Histogram } from '../bench/histogram.js';
 import { peerOf, sendTimestamp } from '../bench/load/events.js';
 import { markdownTable, tableRows } from '../bench/report.js';
-import type { CaseResult } from '../bench/runner.js';
+import { type CaseResult, planCases } from '../bench/runner.js';
 import { fanOut } from '../bench/scenarios/fan-out.js';
 import { summarize } from '../bench/stats.js';
 import { renderChart } from '../bench/svg.js';
@@ -67,5 +67,21 @@ describe('bench harness', () => {
       [],
     );
     expect(svg).toMatch(/^<svg[\s\S]*<\/svg>\n$/);
+  });
+
+  it('plans the issue-10 rows: PostgreSQL chat and notify, POST /api/publish fan-out, one notify call to 10,000 users', () => {
+    const plan = planCases({ quick: false, runs: 3, durationMs: 1, warmupMs: 1, workers: 2, log: () => {} }).map(({ spec }) =>
+      `${spec.scenario} ${spec.variant} ${spec.clients} ${spec.server?.store ?? ''}`.trim(),
+    );
+    expect(plan).toEqual(
+      expect.arrayContaining([
+        'point-to-point chat on PostgreSQL 1000 postgres',
+        'notifications notify on PostgreSQL 1000 postgres',
+        'http-publish window 1000',
+        'http-publish fixed rate 1000',
+        'http-publish flat-out 1000',
+        'notify-many one call 10000',
+      ]),
+    );
   });
 });

@@ -1,4 +1,4 @@
-/** The verifier imports one HMAC key per algorithm (issue 6); every HS algorithm still verifies and bad tokens are still refused. */
+/** The verifier keeps one secret key object for every HS algorithm (issues 6 and 10: no per-handshake import); every HS algorithm still verifies and bad tokens are still refused. */
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createJwtVerifier } from '../src/auth/jwt-verifier.js';
@@ -8,7 +8,7 @@ const config = { jwtSecret: secret, clockToleranceSeconds: 0, expiryWarningSecon
 const sign = (alg: string, key = secret, exp: string | number = '1h') =>
   new SignJWT({}).setProtectedHeader({ alg }).setSubject('7').setExpirationTime(exp).sign(new TextEncoder().encode(key));
 
-describe('JWT verifier with cached HMAC keys', () => {
+describe('JWT verifier with one HMAC key object', () => {
   it('verifies HS256, HS384 and HS512, repeatedly', async () => {
     const verifier = createJwtVerifier(config);
     for (const alg of ['HS256', 'HS384', 'HS512', 'HS256']) {

@@ -26,6 +26,7 @@ export interface Collected {
 export class LoadCluster {
   private readonly totals: number[];
   private shares: string[][] = [];
+  private progressWaiters: Array<() => void> = [];
 
   private constructor(
     private readonly peers: IpcPeer[],
@@ -36,7 +37,10 @@ export class LoadCluster {
       peer.child.on('message', (message: { type?: string; total?: number }) => {
         if (message?.type !== 'progress') return;
         this.totals[i] = Number(message.total);
-        onProgress(this.totals.reduce((a, b) => a + b, 0));
+        onProgress(this.delivered);
+        const waiters = this.progressWaiters;
+        this.progressWaiters = [];
+        for (const wake of waiters) wake();
       });
     });
   }
@@ -49,6 +53,22 @@ export class LoadCluster {
       children.map((child) => new IpcPeer(child)),
       onProgress,
     );
+  }
+
+  /** Receipts so far, summed over the workers (never reset). */
+  get delivered(): number {
+    return this.totals.reduce((a, b) => a + b, 0);
+  }
+
+  /** Resolves on the next progress report, or after `ms`. */
+  waitForProgress(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.progressWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   get size(): number {

@@ -131,8 +131,12 @@ function listen(message: IpcMessage) {
   return true;
 }
 
+/** Drive calls so far: part of every clientMessageId, so a later run never repeats an earlier one's ids. */
+let drives = 0;
+
 /** Client-driven closed loops: each client sends its next request when the previous one is acknowledged. */
 async function drive(message: IpcMessage) {
+  const run = drives++;
   const kind = message.kind as DriveKind;
   const pad = 'x'.repeat(Number(message.payloadBytes ?? 100));
   const end = now() + Number(message.durationMs);
@@ -147,7 +151,7 @@ async function drive(message: IpcMessage) {
         const [event, payload] =
           kind === 'echo'
             ? ['echo', { t, pad }]
-            : ['message:send', { receiverId: peerOf(userId), content: `${t} ${pad}`, clientMessageId: `${userId}-${n++}` }];
+            : ['message:send', { receiverId: peerOf(userId), content: `${t} ${pad}`, clientMessageId: `${userId}-${run}-${n++}` }];
         const ack = (await socket
           .timeout(10_000)
           .emitWithAck(event, payload)

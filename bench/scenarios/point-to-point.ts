@@ -35,7 +35,21 @@ export const pointToPoint: Scenario = {
   name: 'point-to-point',
   title: 'Point-to-point chat: pairs of users, message:send → message:new',
   metrics: [{ key: 'messagesPerSec', label: 'messages/s', higherIsBetter: true }, ...LATENCY_METRICS],
-  cases: (quick) => sizes(quick).map((clients) => ({ scenario: 'point-to-point', variant: 'chat', clients, requires: 'chat' })),
+  cases: (quick) => [
+    ...sizes(quick).map((clients) => ({ scenario: 'point-to-point', variant: 'chat', clients, requires: 'chat' as const })),
+    // The same with the PostgreSQL store (bare runs again, interleaved, for a same-time ratio).
+    ...(quick
+      ? []
+      : [
+          {
+            scenario: 'point-to-point',
+            variant: 'chat on PostgreSQL',
+            clients: 1000,
+            requires: 'chat' as const,
+            server: { store: 'postgres' as const },
+          },
+        ]),
+  ],
   open: openLoop('chat'),
 };
 

@@ -19,6 +19,17 @@ export async function createBareTarget(options: TargetOptions): Promise<BenchTar
   });
   let ids = 0;
   const offsets = new Map<string, number>();
+  const publish = (channel: string, event: string, data: unknown) => {
+    const offset = (offsets.get(channel) ?? 0) + 1;
+    offsets.set(channel, offset);
+    const timestamp = new Date().toISOString();
+    io.to(channel).emit(event, data, { channel, offset, timestamp });
+    return { channel, offset, timestamp };
+  };
+  const notify = (userId: string, title: string, message: string, data: Record<string, unknown>) => {
+    const notification = { id: String(++ids), type: 'info', title, message, data, read: false, timestamp: new Date().toISOString() };
+    io.to(`user:${userId}`).emit('notification', notification);
+  };
 
   io.on('connection', (socket) => {
     const userId = String(socket.handshake.auth.userId ?? socket.id);
@@ -50,6 +61,18 @@ export async function createBareTarget(options: TargetOptions): Promise<BenchTar
     });
   });
 
+  // The app backend's path: POST /api/publish { channel, event, data }, answered after the emit.
+  http.on('request', (req, res) => {
+    if (req.method !== 'POST' || req.url !== '/api/publish') return;
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { channel: string; event: string; data: unknown };
+      const result = publish(body.channel, body.event, body.data);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, ...result }));
+    });
+  });
+
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const { port } = http.address() as AddressInfo;
 
@@ -57,16 +80,14 @@ export async function createBareTarget(options: TargetOptions): Promise<BenchTar
     url: `http://127.0.0.1:${port}`,
     features: { publish: true, chat: true, notify: true },
     publish(channel, event, data) {
-      const offset = (offsets.get(channel) ?? 0) + 1;
-      offsets.set(channel, offset);
-      io.to(channel).emit(event, data, { channel, offset, timestamp: new Date().toISOString() });
+      publish(channel, event, data);
     },
     broadcast(title, message) {
       io.emit('broadcast', { title, message, from: 'system', timestamp: new Date().toISOString() });
     },
-    notify(userId, title, message, data) {
-      const notification = { id: String(++ids), type: 'info', title, message, data, read: false, timestamp: new Date().toISOString() };
-      io.to(`user:${userId}`).emit('notification', notification);
+    notify,
+    async notifyMany(userIds, title, message, data) {
+      for (const userId of userIds) notify(userId, title, message, data);
     },
     async stop() {
       io.close();

@@ -90,6 +90,13 @@ async function main(): Promise<void> {
   serveRequests(
     {
       pace: (message) => pace(target, message as unknown as PaceRequest),
+      // One call to many users: the clock starts before the call, the workers stop it.
+      notifyMany: async (message) => {
+        const users = message.users as string[];
+        const startedAt = now();
+        await target.notifyMany(users, 'tick', 'x'.repeat(40), { t: startedAt, seq: 0 });
+        return { startedAt, calledMs: now() - startedAt };
+      },
       memory: () => {
         (globalThis as { gc?: () => void }).gc?.();
         const usage = process.memoryUsage();

@@ -41,6 +41,11 @@ export class ServerProcess {
     return this.peer.request('pace', { ...request });
   }
 
+  /** One notify call to all `users`; resolves when the call returned (not when delivered). */
+  notifyMany(users: string[]): Promise<{ startedAt: number; calledMs: number }> {
+    return this.peer.request('notifyMany', { users });
+  }
+
   /** Relays the workers' summed receive counter (drives the pacing window). */
   setDelivered(total: number): void {
     this.peer.send('delivered', { total });

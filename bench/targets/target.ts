@@ -13,7 +13,15 @@ export interface TargetOptions {
   compression?: boolean;
   /** Socket.IO connection-state recovery (120 s window when on); @default the target's own default */
   recovery?: boolean;
+  /** Switchboard's store: an SQLite file (default) or PostgreSQL (a schema of its own, dropped after). */
+  store?: 'sqlite' | 'postgres';
 }
+
+/** The PostgreSQL server of the `postgres` rows. */
+export const BENCH_PG_URL = process.env.SWITCHBOARD_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** The key the app-backend load (POST /api/publish) presents; the bare target accepts any. */
+export const BENCH_API_KEY = 'sk_bench_0123456789abcdef';
 
 /** Which optional features the build has; the bare target has them all. */
 export interface TargetFeatures {
@@ -31,6 +39,8 @@ export interface BenchTarget {
   broadcast(title: string, message: string): unknown;
   /** A `notification` to every device of one user (persisted on Switchboard). */
   notify(userId: string, title: string, message: string, data: Record<string, unknown>): unknown;
+  /** One call that notifies many users (Switchboard: one `notify({ userIds })`; bare: an emit per user). */
+  notifyMany(userIds: string[], title: string, message: string, data: Record<string, unknown>): Promise<unknown>;
   stop(): Promise<void>;
 }
 

@@ -50,9 +50,15 @@ async function socketArrived(ctx: SwitchboardContext, hooks: ConnectionHooks, so
   const userId = socket.data.userId;
   try {
     const transition = await recordArrival(ctx, socket);
-    for (const hook of hooks.onConnection) await hook(socket, transition);
-    const extra: Record<string, unknown> = {};
-    for (const provider of hooks.connectedFields) Object.assign(extra, await provider(socket));
+    // Hooks (in order) and the `connected` fields (each one indexed read) run side by
+    // side: the payload waits for the slowest, not for their sum.
+    const [, fields] = await Promise.all([
+      (async () => {
+        for (const hook of hooks.onConnection) await hook(socket, transition);
+      })(),
+      Promise.all(hooks.connectedFields.map((provider) => provider(socket))),
+    ]);
+    const extra: Record<string, unknown> = Object.assign({}, ...fields);
     if (!socket.connected) return;
     const payload: ConnectedPayload = {
       message: `Connected to ${ctx.config.name}`,

@@ -12,8 +12,11 @@ import { requireServer, requireUser } from '../http/guards.js';
 import { defineEvent } from '../realtime/event-router.js';
 import { sessionRoom } from '../realtime/rooms.js';
 import { parseOrFail } from '../realtime/validation.js';
+import { createBatchWriter } from '../store/batch-writer.js';
 import { authRefreshSchema, createSessionBodySchema } from './auth-schemas.js';
 import { clearExpiry, scheduleExpiry } from './expiry.js';
+import { sessionWrites } from './sessions/session-writes.js';
+import { draftSession } from './sessions/sessions-repo.js';
 
 /**
  * Ends every live connection of a session, on any node: its sockets share the
@@ -27,9 +30,12 @@ function disconnectSession(ctx: SwitchboardContext, sessionId: string): void {
 }
 
 function sessionRoutes(http: FastifyInstance, ctx: SwitchboardContext): void {
+  // Guest sessions are created by group commit: a burst shares one transaction.
+  const sessionWriter = createBatchWriter(ctx, sessionWrites);
   http.post('/api/sessions', async (request, reply) => {
     const body = parseOrFail(createSessionBodySchema, request.body ?? undefined);
-    const { token, session } = await ctx.auth.sessions.create(ctx.config.auth.sessionTtlSeconds, body?.metadata);
+    const { token, session, row } = draftSession(ctx.config.auth.sessionTtlSeconds, body?.metadata);
+    await sessionWriter.submit(row);
     ctx.logger.info({ audit: 'session', outcome: 'created', sessionId: session.id, address: request.ip }, 'guest session created');
     return reply.code(201).send({ ok: true, token, sessionId: session.id, userId: session.userId, expiresAt: toIso(session.expiresAt) });
   });

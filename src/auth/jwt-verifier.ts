@@ -4,10 +4,11 @@
  * refused by construction: HS* tokens are checked only against the shared secret,
  * asymmetric ones only against the public key or JWKS.
  */
-import { createPublicKey, type KeyObject, webcrypto } from 'node:crypto';
+import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, decodeProtectedHeader, type JWTPayload, type JWTVerifyGetKey, errors as joseErrors, jwtVerify } from 'jose';
 import type { SwitchboardConfig } from '../config/schema.js';
 import { SwitchboardError } from '../core/errors.js';
+import { type HmacAlgorithm, verifyHmacJwt } from './hmac-jwt.js';
 
 const HMAC_ALGS = ['HS256', 'HS384', 'HS512'];
 const RSA_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
@@ -61,18 +62,9 @@ function toAuthError(error: unknown): SwitchboardError {
 }
 
 export function createJwtVerifier(config: JwtAuthConfig): JwtVerifier {
-  const secret = config.jwtSecret ? new TextEncoder().encode(config.jwtSecret) : undefined;
-  // Handing jose the raw secret makes it import a WebCrypto key on every verify;
-  // importing once per algorithm cut the handshake's JWT cost by about a third (issue 6).
-  const hmacKeys = new Map<string, Promise<webcrypto.CryptoKey>>();
-  const hmacKey = (alg: string, raw: Uint8Array) => {
-    let key = hmacKeys.get(alg);
-    if (!key) {
-      key = webcrypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: `SHA-${alg.slice(2)}` }, false, ['verify']);
-      hmacKeys.set(alg, key);
-    }
-    return key;
-  };
+  // One key object for every HS algorithm, verified on node:crypto (hmac-jwt.ts):
+  // no per-handshake key import and no WebCrypto job per token (issues 6 and 10).
+  const secret = config.jwtSecret ? createSecretKey(Buffer.from(config.jwtSecret, 'utf8')) : undefined;
   let publicKey: KeyObject | undefined;
   let publicAlgs: string[] = [];
   if (config.jwtPublicKey) {
@@ -102,7 +94,7 @@ export function createJwtVerifier(config: JwtAuthConfig): JwtVerifier {
         let result: { payload: JWTPayload };
         if (HMAC_ALGS.includes(alg)) {
           if (!secret) throw new SwitchboardError('AUTH_INVALID', `Algorithm ${alg} is not accepted`);
-          result = await jwtVerify(token, await hmacKey(alg, secret), { ...baseOptions, algorithms: [alg] });
+          result = { payload: verifyHmacJwt(token, secret, alg as HmacAlgorithm, baseOptions) };
         } else if (publicKey && publicAlgs.includes(alg)) {
           result = await jwtVerify(token, publicKey, { ...baseOptions, algorithms: publicAlgs });
         } else if (jwks && [...RSA_ALGS, ...EC_ALGS, ...OKP_ALGS].includes(alg)) {

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { SliceInput, SliceOutput } from '../config/schema.js';
+import { deliveryConfigSchema } from './delivery-config.js';
 
 export const CHANNEL_POLICIES = ['public', 'roles', 'members', 'token', 'webhook'] as const;
 
@@ -41,6 +42,7 @@ export type ChannelNamespaceConfig = z.infer<typeof channelNamespaceSchema>;
 const namespaceName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'namespace names use letters, digits, _ and -');
 
 export const channelsConfig = {
+  delivery: deliveryConfigSchema,
   channels: z.record(namespaceName, channelNamespaceSchema).default({}).describe('Channel namespaces and their policies'),
   history: z
     .object({

@@ -6,6 +6,8 @@
 import { fail } from '../core/errors.js';
 import { defineFeature } from '../core/feature.js';
 import { parseOrFail } from '../realtime/validation.js';
+import { createBatchWriter } from '../store/batch-writer.js';
+import { Backpressure } from './backpressure.js';
 import { parseChannel } from './channel-name.js';
 import { channelsConfig } from './channels-config.js';
 import { channelsMigrations } from './channels-migrations.js';
@@ -15,6 +17,7 @@ import { HistoryRepo } from './history-repo.js';
 import { createHistorySweeper } from './history-sweeper.js';
 import { MembersRepo } from './members-repo.js';
 import { createPolicies } from './policies.js';
+import { publicationWrites } from './publication-writes.js';
 import { Publisher, type PublishResult } from './publisher.js';
 import { RecoveryRegistry } from './recovery-registry.js';
 import { announceRecoveredSocket, subscriptionEvents } from './subscriptions.js';
@@ -39,7 +42,13 @@ export const channelsFeature = defineFeature({
     const members = new MembersRepo(ctx.store);
     const history = new HistoryRepo(ctx.store);
     const recovery = new RecoveryRegistry();
-    const publisher = new Publisher(ctx, history, recovery);
+    const publisher = new Publisher(
+      ctx,
+      history,
+      recovery,
+      createBatchWriter(ctx, publicationWrites(history)),
+      new Backpressure(ctx.io, ctx.config.delivery),
+    );
 
     ctx.channels.declareNamespaces(ctx.config.channels);
     ctx.channels.implementPolicies(createPolicies({ members, auth: ctx.auth, logger: ctx.logger }));

@@ -6,7 +6,8 @@
  * distinct consecutive offsets, and a failed insert rolls the offset back, so the
  * history never has a hole.
  */
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../store/database.js';
 import type { Store } from '../store/store.js';
 
 /** One publication to append; `data` is already JSON text. */
@@ -57,35 +58,37 @@ export class HistoryRepo {
   constructor(private readonly store: Store) {}
 
   /**
-   * Appends publications to one channel in one transaction and returns the offset of
-   * the first; the others follow consecutively.
+   * Appends publications to one channel in one transaction (or inside `trx`, the
+   * group-commit batch of publication-writes.ts) and returns the offset of the
+   * first; the others follow consecutively.
    */
-  async append(channel: string, namespace: string, items: NewPublication[]): Promise<number> {
+  async append(channel: string, namespace: string, items: NewPublication[], trx?: Transaction<Database>): Promise<number> {
     if (items.length === 0) throw new Error('append needs at least one publication');
+    if (!trx) return this.store.db.transaction().execute((t) => this.append(channel, namespace, items, t));
     const count = items.length;
-    return this.store.db.transaction().execute(async (trx) => {
-      const { last_offset: last } = await trx
-        .insertInto('channel_offsets')
-        .values({ channel, last_offset: count })
-        .onConflict((oc) => oc.column('channel').doUpdateSet({ last_offset: sql<number>`channel_offsets.last_offset + ${count}` }))
-        .returning('last_offset')
-        .executeTakeFirstOrThrow();
-      const first = Number(last) - count + 1;
+    const { last_offset: last } = await trx
+      .insertInto('channel_offsets')
+      .values({ channel, last_offset: count })
+      .onConflict((oc) => oc.column('channel').doUpdateSet({ last_offset: sql<number>`channel_offsets.last_offset + ${count}` }))
+      .returning('last_offset')
+      .executeTakeFirstOrThrow();
+    const first = Number(last) - count + 1;
+    for (let start = 0; start < count; start += 500) {
       await trx
         .insertInto('channel_publications')
         .values(
-          items.map((item, i) => ({
+          items.slice(start, start + 500).map((item, i) => ({
             channel,
             namespace,
-            pub_offset: first + i,
+            pub_offset: first + start + i,
             event: item.event,
             data: item.data,
             created_at: item.createdAt,
           })),
         )
         .execute();
-      return first;
-    });
+    }
+    return first;
   }
 
   /** The channel's newest offset, 0 when it has none. */

@@ -2,12 +2,13 @@
  * The one publish dispatcher (STYLE.md #6): POST /api/publish, the programmatic
  * `publish()`, client `publish` and (later) the Kafka bridge all end here.
  *
- * Channels with history go through a per-channel queue on this node: queued
- * publications are appended in one store transaction (the store assigns their
- * offsets atomically, so several nodes never share one), then broadcast in offset
- * order. Batching keeps the store at one round trip per batch rather than per
- * publication, and the in-order broadcast means live subscribers of this node see
- * offsets ascending. Channels without history skip the store: they are broadcast at
+ * Channels with history go through the group-commit writer (publication-writes.ts):
+ * publications queued on this node, on any channels, are appended in one store
+ * transaction (the store assigns their offsets atomically, so several nodes never
+ * share one), then broadcast in offset order once it committed. Batching keeps the
+ * store at one transaction per batch rather than per publication, and the in-order
+ * broadcast means live subscribers of this node see offsets ascending. Channels
+ * without history skip the store: they are broadcast at
  * once with offset 0 in the meta (the contract wants a number there) and `offset:
  * null` in the result.
  *
@@ -15,16 +16,16 @@
  * trimming runs afterwards in the background and never holds a publication up.
  */
 import type { SwitchboardContext, SwitchboardSocket } from '../core/context.js';
-import { fail } from '../core/errors.js';
+import { fail, SwitchboardError } from '../core/errors.js';
 import { toIso } from '../core/ids.js';
 import type { Publication, PublicationMeta } from '../protocol/shapes.js';
+import type { BatchWriter } from '../store/batch-writer.js';
+import type { Backpressure } from './backpressure.js';
 import type { ChannelRef } from './channel-name.js';
 import type { ChannelOptions } from './channel-policy.js';
 import type { HistoryRepo, RetentionOptions } from './history-repo.js';
+import type { PublicationWrite } from './publication-writes.js';
 import type { RecoveryRegistry } from './recovery-registry.js';
-
-/** Publications appended per store transaction at most. */
-const MAX_BATCH = 256;
 
 export interface PublishRequest {
   channel: ChannelRef;
@@ -42,13 +43,6 @@ export interface PublishResult {
   timestamp: string;
 }
 
-interface Queued {
-  request: PublishRequest;
-  json: string;
-  resolve(result: PublishResult): void;
-  reject(error: unknown): void;
-}
-
 /** The retention a channel's history options describe. */
 export function retentionOf(history: NonNullable<ChannelOptions['history']>): RetentionOptions {
   return { size: history.size, ttlMs: history.ttlSeconds === undefined ? undefined : history.ttlSeconds * 1000 };
@@ -63,7 +57,6 @@ function serialize(data: unknown): string {
 }
 
 export class Publisher {
-  private readonly queues = new Map<string, Queued[]>();
   /** Publications since the last trim, per channel (a local trigger only; reads never depend on it). */
   private readonly sinceTrim = new Map<string, number>();
 
@@ -71,26 +64,41 @@ export class Publisher {
     private readonly ctx: SwitchboardContext,
     private readonly history: HistoryRepo,
     private readonly recovery: RecoveryRegistry,
+    private readonly writer: BatchWriter<PublicationWrite, number>,
+    private readonly backpressure: Backpressure,
   ) {}
 
-  publish(request: PublishRequest): Promise<PublishResult> {
+  async publish(request: PublishRequest): Promise<PublishResult> {
     const json = serialize(request.data);
+    const channel = request.channel.name;
+    // Waits (or refuses with RATE_LIMITED) while the channel's sockets are behind.
+    const behind = this.backpressure.admit(channel);
+    if (behind) await behind;
     if (!request.options.history) {
       const timestamp = toIso(Date.now());
-      this.deliver({ channel: request.channel.name, event: request.event, data: request.data ?? null, offset: 0, timestamp }, request);
-      return Promise.resolve({ channel: request.channel.name, offset: null, timestamp });
+      this.deliver({ channel, event: request.event, data: request.data ?? null, offset: 0, timestamp }, request);
+      return { channel, offset: null, timestamp };
     }
-    return new Promise<PublishResult>((resolve, reject) => {
-      const name = request.channel.name;
-      const queue = this.queues.get(name);
-      if (queue) {
-        queue.push({ request, json, resolve, reject });
-        return;
-      }
-      // No queue means no drain running for this channel: start one.
-      this.queues.set(name, [{ request, json, resolve, reject }]);
-      void this.ctx.lifecycle.track(() => this.drain(name));
-    });
+    const createdAt = Date.now();
+    let offset: number;
+    try {
+      offset = await this.writer.submit({
+        channel,
+        namespace: request.channel.namespace ?? channel,
+        event: request.event,
+        data: json,
+        createdAt,
+      });
+    } catch (error) {
+      if (error instanceof SwitchboardError && error.code !== 'INTERNAL') throw error;
+      this.ctx.logger.error({ err: error, channel }, 'publication could not be stored');
+      throw fail('UNAVAILABLE', 'The store could not record the publication');
+    }
+    // Writes settle in submission order, so this runs in offset order per channel.
+    const timestamp = toIso(createdAt);
+    this.deliver({ channel, event: request.event, data: request.data ?? null, offset, timestamp }, request);
+    this.maybeTrim(channel, request.options, 1);
+    return { channel, offset, timestamp };
   }
 
   /** Sends one publication to a socket directly (recovery buffers after the ack). */
@@ -98,34 +106,6 @@ export class Publisher {
     this.ctx.emitter.counted('publication');
     // biome-ignore lint/suspicious/noExplicitAny: app-chosen event names are outside the typed map
     (socket.emit as any)(publication.event, publication.data, metaOf(publication));
-  }
-
-  private async drain(channel: string): Promise<void> {
-    const queue = this.queues.get(channel) as Queued[];
-    while (queue.length > 0) {
-      const batch = queue.splice(0, MAX_BATCH);
-      const first = batch[0] as Queued;
-      const createdAt = Date.now();
-      try {
-        const firstOffset = await this.history.append(
-          channel,
-          first.request.channel.namespace ?? channel,
-          batch.map((q) => ({ event: q.request.event, data: q.json, createdAt })),
-        );
-        const timestamp = toIso(createdAt);
-        batch.forEach((q, i) => {
-          const offset = firstOffset + i;
-          this.deliver({ channel, event: q.request.event, data: q.request.data ?? null, offset, timestamp }, q.request);
-          q.resolve({ channel, offset, timestamp });
-        });
-        this.maybeTrim(channel, first.request.options, batch.length);
-      } catch (error) {
-        this.ctx.logger.error({ err: error, channel }, 'publication could not be stored');
-        const refusal = fail('UNAVAILABLE', 'The store could not record the publication');
-        for (const q of batch) q.reject(refusal);
-      }
-    }
-    this.queues.delete(channel);
   }
 
   /** One room broadcast, leaving out the publisher's socket and sockets still recovering. */

@@ -2,8 +2,10 @@
 import { expect, it } from 'vitest';
 import { explainUnreadCount, seedChatData } from '../../test/support/chat.js';
 import { describeEachStore } from '../../test/support/stores.js';
+import { BatchWriter } from '../store/batch-writer.js';
 import type { Store } from '../store/store.js';
 import { ConversationsRepo } from './conversations-repo.js';
+import { sendWrites } from './message-writes.js';
 import { MessagesRepo } from './messages-repo.js';
 
 describeEachStore('chat db.store', (db) => {
@@ -20,17 +22,16 @@ describeEachStore('chat db.store', (db) => {
   it('stores a clientMessageId once per sender, pages history and counts unread', async () => {
     const conversations = new ConversationsRepo(db.store);
     const messages = new MessagesRepo(db.store);
+    const writer = new BatchWriter(db.store, sendWrites, { maxItems: 500, maxDelayMs: 0, maxQueued: 1000 });
     const group = await conversations.createGroup('owner', ['m1', 'm2'], 'g');
     const first = await Promise.all(
-      [1, 2, 3].map(() => messages.insert({ conversationId: group.id, senderId: 'm1', content: 'x', type: 'text', clientMessageId: 'k' })),
+      [1, 2, 3].map(() => writer.submit({ conversationId: group.id, senderId: 'm1', content: 'x', type: 'text', clientMessageId: 'k' })),
     );
     expect(new Set(first.map((r) => r.row.id)).size).toBe(1);
     expect(first.filter((r) => r.created)).toHaveLength(1);
     const ids = [first[0]?.row.id as string];
     for (let i = 0; i < 4; i++)
-      ids.push(
-        (await messages.insert({ conversationId: group.id, senderId: i % 2 ? 'owner' : 'm2', content: `${i}`, type: 'text' })).row.id,
-      );
+      ids.push((await writer.submit({ conversationId: group.id, senderId: i % 2 ? 'owner' : 'm2', content: `${i}`, type: 'text' })).row.id);
 
     const page = await messages.history(group.id, { limit: 2 });
     expect(page.rows.map((r) => r.id)).toEqual([ids[4], ids[3]]);
@@ -50,8 +51,6 @@ describeEachStore('chat db.store', (db) => {
     const { entries } = await conversations.listForUser('m1', { limit: 10 });
     expect(entries.find((e) => e.row.id === group.id)).toMatchObject({ unreadCount: 1, lastMessage: { id: ids[4] } });
     expect((await conversations.contactsOf('m1')).sort()).toEqual(['m2', 'owner']);
-    expect(await messages.recordDelivery(ids[1] as string, 'm1')).toBe(true);
-    expect(await messages.recordDelivery(ids[1] as string, 'm1')).toBe(false);
   });
 
   it('counts unread messages of the largest conversation with an index range scan', async () => {

@@ -52,22 +52,16 @@ export class ConversationService {
     return conversation;
   }
 
+  /** Announces a conversation that a send created (message-writes.ts creates direct ones in its batch). */
+  async announceCreated(row: ConversationRow): Promise<void> {
+    await this.announce(row);
+  }
+
   /** The direct conversation of two users, created (and announced) on first use. */
   async openDirect(userId: string, otherId: string): Promise<CreateConversationResult> {
     if (userId === otherId) throw fail('VALIDATION_FAILED', 'A direct conversation needs another user');
     const { row, created } = await this.conversations.getOrCreateDirect(userId, otherId);
     return { conversation: created ? await this.announce(row) : await this.describe(row), created };
-  }
-
-  /**
-   * The id of the direct conversation of two users, created (and announced) when
-   * missing. `message:send { receiverId }` only needs the id, not the description.
-   */
-  async directId(userId: string, otherId: string): Promise<string> {
-    if (userId === otherId) throw fail('VALIDATION_FAILED', 'A direct conversation needs another user');
-    const { row, created } = await this.conversations.getOrCreateDirect(userId, otherId);
-    if (created) await this.announce(row);
-    return row.id;
   }
 
   async create(creator: Principal, input: CreateConversationInput): Promise<CreateConversationResult> {

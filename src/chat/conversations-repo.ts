@@ -23,6 +23,18 @@ export function directKey(a: string, b: string): string {
   return JSON.stringify(a < b ? [a, b] : [b, a]);
 }
 
+/** The member rows of a new direct conversation: both users, plain members, nothing read. */
+export function directMembers(conversationId: string, users: readonly string[], joinedAt: number) {
+  return users.map((user_id) => ({
+    conversation_id: conversationId,
+    user_id,
+    role: 'member' as const,
+    last_read_message_id: null,
+    read_at: null,
+    joined_at: joinedAt,
+  }));
+}
+
 /** Messages from others after the member's read marker, excluding deleted ones (`cm` and `m` aliases). */
 const UNREAD_AFTER_MARKER = sql<boolean>`m.id > coalesce(cm.last_read_message_id, '')`;
 
@@ -56,16 +68,7 @@ export class ConversationsRepo {
       if (!inserted) return false;
       await trx
         .insertInto('conversation_members')
-        .values(
-          [a, b].map((user_id) => ({
-            conversation_id: id,
-            user_id,
-            role: 'member' as const,
-            last_read_message_id: null,
-            read_at: null,
-            joined_at: now,
-          })),
-        )
+        .values(directMembers(id, [a, b], now))
         .execute();
       return true;
     });

@@ -8,7 +8,7 @@
 import type { Principal } from '../auth/principal.js';
 import type { ChannelAccess } from '../channels/channel-policy.js';
 import type { SwitchboardContext, SwitchboardSocket } from '../core/context.js';
-import { fail } from '../core/errors.js';
+import { fail, type SwitchboardError } from '../core/errors.js';
 import type { ConversationsRepo } from './conversations-repo.js';
 
 /** The room (and channel) of a conversation's current viewers. */
@@ -26,6 +26,15 @@ export function actingAs(userId: string): Principal {
   return { userId, isLoggedIn: true, roles: [], authKind: 'jwt', expiresAt: null };
 }
 
+/**
+ * Why a non-member is refused: NOT_FOUND when the conversation does not exist,
+ * FORBIDDEN when it does. The namespace below and the send batch (message-writes.ts,
+ * which checks membership inside its transaction) share this one rule.
+ */
+export function membershipRefusal(conversationExists: boolean): SwitchboardError {
+  return conversationExists ? fail('FORBIDDEN', 'Not a member of this conversation') : fail('NOT_FOUND', 'No such conversation');
+}
+
 /** Registers the `conversation` namespace: members only, NOT_FOUND for a conversation that does not exist. */
 export function defineConversationNamespace(ctx: SwitchboardContext, conversations: ConversationsRepo): void {
   ctx.channels.define('conversation', {
@@ -36,8 +45,7 @@ export function defineConversationNamespace(ctx: SwitchboardContext, conversatio
       const id = channel.id ?? '';
       if (await conversations.roleOf(id, principal.userId)) return;
       // The second query only runs on refusal, to tell the two codes apart.
-      if (!(await conversations.find(id))) throw fail('NOT_FOUND', 'No such conversation');
-      throw fail('FORBIDDEN', 'Not a member of this conversation');
+      throw membershipRefusal((await conversations.find(id)) !== undefined);
     },
     options: { joinLeave: false, clientPublish: false },
   });

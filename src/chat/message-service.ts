@@ -10,11 +10,14 @@ import { fail } from '../core/errors.js';
 import { toIso } from '../core/ids.js';
 import type { MessageSendPayload } from '../protocol/events.js';
 import type { Message } from '../protocol/shapes.js';
+import type { BatchWriter } from '../store/batch-writer.js';
 import { type MessageRow, toMessage } from './chat-shapes.js';
 import type { ConversationService } from './conversation-service.js';
 import type { ConversationsRepo } from './conversations-repo.js';
 import { requireMember } from './membership.js';
+import type { SendWrite, SentMessage } from './message-writes.js';
 import type { MessagesRepo } from './messages-repo.js';
+import type { DeliveryResult, DeliveryWrite, ReadResult, ReadWrite } from './receipt-writes.js';
 
 /**
  * What `message:send`, `POST …/messages` and `sendMessage()` take: the contract's
@@ -29,12 +32,20 @@ export interface SendResult {
   created: boolean;
 }
 
+/** The group-commit writers the service stores through (chat-services.ts builds them). */
+export interface MessageWriters {
+  send: BatchWriter<SendWrite, SentMessage>;
+  delivered: BatchWriter<DeliveryWrite, DeliveryResult>;
+  read: BatchWriter<ReadWrite, ReadResult>;
+}
+
 export class MessageService {
   constructor(
     private readonly ctx: SwitchboardContext,
     private readonly conversations: ConversationsRepo,
     private readonly messages: MessagesRepo,
     private readonly conversationService: ConversationService,
+    private readonly writers: MessageWriters,
   ) {}
 
   /** VALIDATION_FAILED for an unknown type or empty content, PAYLOAD_TOO_LARGE past `chat.maxContentLength`. */
@@ -47,42 +58,32 @@ export class MessageService {
     }
   }
 
-  /** Stores, then emits `message:new` to every device of every member in one broadcast (the sending socket included). */
+  /**
+   * Stores (through the group-commit writer: membership, `replyTo` and the direct
+   * conversation are checked inside the same transaction), then emits `message:new`
+   * to every device of every member in one broadcast (the sending socket included).
+   */
   async send(sender: Principal, input: SendMessageInput): Promise<SendResult> {
     const type = input.type ?? 'text';
     this.checkContent(input.content, type);
-    const conversationId = await this.resolveConversation(sender.userId, input);
-    await requireMember(this.ctx, sender, conversationId);
-    if (input.replyTo) {
-      const original = await this.messages.find(input.replyTo);
-      if (!original || original.conversation_id !== conversationId) {
-        throw fail('VALIDATION_FAILED', 'replyTo: not a message of this conversation');
-      }
+    if (!input.conversationId) {
+      if (!input.receiverId) throw fail('VALIDATION_FAILED', 'conversationId or receiverId is required');
+      if (input.receiverId === sender.userId) throw fail('VALIDATION_FAILED', 'A direct conversation needs another user');
     }
-    const { row, created } = await this.messages.insert({
-      conversationId,
+    const sent = await this.writers.send.submit({
       senderId: sender.userId,
+      conversationId: input.conversationId,
+      receiverId: input.conversationId ? undefined : input.receiverId,
       content: input.content,
       type,
       clientMessageId: input.clientMessageId,
       replyTo: input.replyTo,
     });
-    // A retry may name another conversation than the original: that is a different
-    // message under a reused id, refused rather than silently answered with the old one.
-    if (!created && row.conversation_id !== conversationId) {
-      throw fail('CONFLICT', 'clientMessageId was already used for another conversation');
-    }
-    const message = toMessage(row);
+    if (sent.createdConversation) await this.conversationService.announceCreated(sent.createdConversation);
+    const message = toMessage(sent.row);
     // The retry's ack carries the original; its fan-out already happened.
-    if (created) this.ctx.emitter.toUsers(await this.conversations.memberIds(conversationId), 'message:new', message);
-    return { message, created };
-  }
-
-  private async resolveConversation(senderId: string, input: SendMessageInput): Promise<string> {
-    if (input.conversationId) return input.conversationId;
-    const receiverId = input.receiverId;
-    if (!receiverId) throw fail('VALIDATION_FAILED', 'conversationId or receiverId is required');
-    return this.conversationService.directId(senderId, receiverId);
+    if (sent.created) this.ctx.emitter.toUsers(sent.memberIds, 'message:new', message);
+    return { message, created: sent.created };
   }
 
   /** A message the principal may act on as a member; NOT_FOUND / FORBIDDEN otherwise. */
@@ -126,30 +127,24 @@ export class MessageService {
     return { messageId };
   }
 
-  /** A recipient's device confirms receipt; the sender hears it once per recipient user. */
+  /** A recipient's device confirms receipt (batched); the sender hears it once per recipient user. */
   async delivered(recipient: Principal, messageId: string): Promise<void> {
-    const row = await this.memberMessage(recipient, messageId);
-    if (row.sender_id === recipient.userId) return;
-    if (await this.messages.recordDelivery(messageId, recipient.userId)) {
-      this.ctx.emitter.toUser(row.sender_id, 'message:delivered', {
+    const result = await this.writers.delivered.submit({ userId: recipient.userId, messageId });
+    if (result.recorded) {
+      this.ctx.emitter.toUser(result.senderId, 'message:delivered', {
         messageId,
-        conversationId: row.conversation_id,
+        conversationId: result.conversationId,
         userId: recipient.userId,
       });
     }
   }
 
-  /** Marks read up to and including `messageId`; the other members hear it when the marker moved. */
+  /** Marks read up to and including `messageId` (batched); the other members hear it when the marker moved. */
   async read(reader: Principal, conversationId: string, messageId: string): Promise<{ readAt: string }> {
-    await requireMember(this.ctx, reader, conversationId);
-    const row = await this.messages.find(messageId);
-    if (!row || row.conversation_id !== conversationId) throw fail('NOT_FOUND', 'No such message in this conversation');
     const at = Date.now();
     const readAt = toIso(at);
-    if (await this.conversations.markRead(conversationId, reader.userId, messageId, at)) {
-      const others = (await this.conversations.memberIds(conversationId)).filter((id) => id !== reader.userId);
-      this.ctx.emitter.toUsers(others, 'message:read', { conversationId, messageId, userId: reader.userId, readAt });
-    }
+    const result = await this.writers.read.submit({ userId: reader.userId, conversationId, messageId, at });
+    if (result.moved) this.ctx.emitter.toUsers(result.others, 'message:read', { conversationId, messageId, userId: reader.userId, readAt });
     return { readAt };
   }
 

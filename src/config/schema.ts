@@ -9,6 +9,7 @@
  * `FeatureConfig` / `FeatureConfigInput` by declaration merging.
  */
 import { z } from 'zod';
+import { databaseConfigSchema } from '../store/store-config.js';
 
 /**
  * Field metadata beyond the description: the environment variable that sets the key,
@@ -97,28 +98,6 @@ const authSchema = z
       .min(0)
       .default(7 * 24 * 3600)
       .describe('How long an expired session is kept (so its token still answers AUTH_EXPIRED) before it is purged'),
-  })
-  .strict()
-  .prefault({});
-
-const databaseSchema = z
-  .object({
-    url: z
-      .string()
-      .min(1)
-      .refine((url) => /^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(url), {
-        message: 'use sqlite:PATH, sqlite::memory: or postgres://user@host/db',
-      })
-      .default('sqlite:./data/switchboard.db')
-      .meta({ env: 'SWITCHBOARD_DATABASE_URL' })
-      .describe('`sqlite:PATH`, `sqlite::memory:` or `postgres://…`'),
-    poolSize: z
-      .number()
-      .int()
-      .positive()
-      .default(10)
-      .meta({ env: 'SWITCHBOARD_DATABASE_POOL_SIZE' })
-      .describe('PostgreSQL connections per node (SQLite uses one)'),
   })
   .strict()
   .prefault({});
@@ -220,7 +199,7 @@ export const coreConfigShape = {
     .default([])
     .meta({ env: 'SWITCHBOARD_API_KEYS' })
     .describe('Server API keys (`Authorization: Bearer sk_…`)'),
-  database: databaseSchema,
+  database: databaseConfigSchema,
   redis: redisSchema,
   cors: z
     .object({

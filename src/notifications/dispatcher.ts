@@ -2,19 +2,20 @@
  * The one notify dispatcher (STYLE.md #6): POST /api/notify, the programmatic
  * `notify()`, the test endpoints and the Kafka bridge all end here.
  *
- * Stored first, then delivered: a chunk of recipients is inserted (one multi-row
- * INSERT, atomic by itself) and only then emitted, so every notification a client
- * sees, and every id the API acknowledges, exists in the store. Chunks alternate
- * with `setImmediate` so a 10,000-user batch does not stall other work.
+ * Stored first, then delivered: a chunk of recipients goes to the group-commit
+ * writer (notification-writes.ts: concurrent notify calls share one transaction)
+ * and is emitted only after that transaction committed, so every notification a
+ * client sees, and every id the API acknowledges, exists in the store. Chunks
+ * alternate with `setImmediate` so a 10,000-user batch does not stall other work.
  */
 import { ulid } from 'ulidx';
 import type { SwitchboardContext } from '../core/context.js';
 import { newId } from '../core/ids.js';
 import type { Notification } from '../protocol/shapes.js';
 import { parseOrFail } from '../realtime/validation.js';
+import type { BatchWriter } from '../store/batch-writer.js';
 import { chunked, yieldToLoop } from './batching.js';
-import { type NotificationContent, notificationRow, toNotification } from './notification-content.js';
-import type { NotificationsRepo } from './notifications-repo.js';
+import { type NotificationContent, notificationRow, SharedNotificationParts, toNotification } from './notification-content.js';
 import { type NotifyInput, notifyInputSchema } from './notifications-schemas.js';
 import type { NotificationsTable } from './notifications-table.js';
 import type { ScheduleRepo } from './schedule-repo.js';
@@ -38,7 +39,7 @@ export class Dispatcher {
 
   constructor(
     private readonly ctx: SwitchboardContext,
-    private readonly repo: NotificationsRepo,
+    private readonly writer: BatchWriter<readonly NotificationsTable[], void>,
     private readonly schedule: ScheduleRepo,
   ) {
     this.schema = notifyInputSchema(ctx.config.notifications.maxRecipients);
@@ -73,11 +74,13 @@ export class Dispatcher {
    * the row was stored before this lookup.
    */
   async deliver(rows: readonly NotificationsTable[]): Promise<void> {
+    // One notify call shares its content: parse its `data` once, not once per recipient.
+    const shared = new SharedNotificationParts();
     for (const [index, chunk] of chunked(rows).entries()) {
       if (index > 0) await yieldToLoop();
       const online = await this.onlineAmong(chunk.map((row) => row.user_id));
       for (const row of chunk) {
-        if (online(row.user_id)) this.ctx.emitter.toUser(row.user_id, 'notification', toNotification(row));
+        if (online(row.user_id)) this.ctx.emitter.toUser(row.user_id, 'notification', toNotification(row, shared));
       }
     }
   }
@@ -104,9 +107,7 @@ export class Dispatcher {
       if (index > 0) await yieldToLoop();
       const now = Date.now();
       const rows = chunk.map((userId) => notificationRow(newId(), userId, content, now));
-      await this.repo.insert(rows);
-      // The insert ran synchronously on SQLite; let other work in before emitting.
-      await yieldToLoop();
+      await this.writer.submit(rows);
       await this.deliver(rows);
       for (const row of rows) ids.push(row.id);
       single = rows[0];

@@ -19,7 +19,7 @@ export function inboxRoutes(http: FastifyInstance, ctx: SwitchboardContext, repo
     const { userId } = await requireUser(ctx, request);
     const query = parseOrFail(listQuerySchema, request.query);
     const page = await repo.list(userId, { unreadOnly: query.unread, before: query.before, limit: query.limit });
-    return { ok: true, notifications: page.rows.map(toNotification), nextCursor: page.nextCursor };
+    return { ok: true, notifications: page.rows.map((row) => toNotification(row)), nextCursor: page.nextCursor };
   });
 
   http.get('/api/notifications/unread-count', async (request) => {

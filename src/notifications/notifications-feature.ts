@@ -6,9 +6,11 @@
  */
 import { defineFeature } from '../core/feature.js';
 import { requireServer } from '../http/guards.js';
+import { createBatchWriter } from '../store/batch-writer.js';
 import { Dispatcher, type NotifyResult } from './dispatcher.js';
 import { Inbox } from './inbox.js';
 import { inboxEvents, inboxRoutes } from './inbox-routes.js';
+import { notificationWrites } from './notification-writes.js';
 import { notificationsConfig } from './notifications-config.js';
 import { notificationsMigrations } from './notifications-migrations.js';
 import { NotificationsRepo } from './notifications-repo.js';
@@ -38,7 +40,7 @@ export const notificationsFeature = defineFeature({
     const settings = ctx.config.notifications;
     const repo = new NotificationsRepo(ctx.store);
     const schedule = new ScheduleRepo(ctx.store);
-    const dispatcher = new Dispatcher(ctx, repo, schedule);
+    const dispatcher = new Dispatcher(ctx, createBatchWriter(ctx, notificationWrites), schedule);
     const inbox = new Inbox(ctx, repo);
     const notify = (input: NotifyInput) => dispatcher.notify(input);
 

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { newId, newSecret } from '../../core/ids.js';
 import type { Store } from '../../store/store.js';
+import type { SessionsTable } from './sessions-table.js';
 
 export const SESSION_TOKEN_PREFIX = 'sbs_';
 /** Guest user ids are `guest_<sessionId>`: a user room of their own, never a real user's. */
@@ -20,34 +21,45 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/** A new session before it is stored: the token for the caller, the record, and the row (hash only). */
+export interface SessionDraft {
+  token: string;
+  session: SessionRecord;
+  row: SessionsTable;
+}
+
+/** Mints a session id and token; `create()` or the batched writer (session-writes.ts) stores the row. */
+export function draftSession(ttlSeconds: number, metadata?: unknown): SessionDraft {
+  const id = newId();
+  const token = newSecret(SESSION_TOKEN_PREFIX);
+  const now = Date.now();
+  const session: SessionRecord = {
+    id,
+    userId: `${GUEST_PREFIX}${id}`,
+    metadata: metadata ?? null,
+    createdAt: now,
+    expiresAt: now + ttlSeconds * 1000,
+    revokedAt: null,
+  };
+  const row: SessionsTable = {
+    id,
+    token_hash: hashToken(token),
+    user_id: session.userId,
+    metadata: metadata === undefined ? null : JSON.stringify(metadata),
+    created_at: now,
+    expires_at: session.expiresAt,
+    revoked_at: null,
+  };
+  return { token, session, row };
+}
+
 export class SessionsRepo {
   constructor(private readonly store: Store) {}
 
   async create(ttlSeconds: number, metadata?: unknown): Promise<{ token: string; session: SessionRecord }> {
-    const id = newId();
-    const token = newSecret(SESSION_TOKEN_PREFIX);
-    const now = Date.now();
-    const session: SessionRecord = {
-      id,
-      userId: `${GUEST_PREFIX}${id}`,
-      metadata: metadata ?? null,
-      createdAt: now,
-      expiresAt: now + ttlSeconds * 1000,
-      revokedAt: null,
-    };
-    await this.store.db
-      .insertInto('sessions')
-      .values({
-        id,
-        token_hash: hashToken(token),
-        user_id: session.userId,
-        metadata: metadata === undefined ? null : JSON.stringify(metadata),
-        created_at: now,
-        expires_at: session.expiresAt,
-        revoked_at: null,
-      })
-      .execute();
-    return { token, session };
+    const draft = draftSession(ttlSeconds, metadata);
+    await this.store.db.insertInto('sessions').values(draft.row).execute();
+    return { token: draft.token, session: draft.session };
   }
 
   async findByToken(token: string): Promise<SessionRecord | undefined> {
