@@ -5,6 +5,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import { newId } from '../core/ids.js';
+import { compiledOnce } from '../store/compiled-once.js';
 import type { Database } from '../store/database.js';
 import type { Store } from '../store/store.js';
 import type { ConversationRow, MessageRow } from './chat-shapes.js';
@@ -37,6 +38,29 @@ export function directMembers(conversationId: string, users: readonly string[], 
 
 /** Messages from others after the member's read marker, excluding deleted ones (`cm` and `m` aliases). */
 const UNREAD_AFTER_MARKER = sql<boolean>`m.id > coalesce(cm.last_read_message_id, '')`;
+
+/** Presence reads it on every connect and disconnect: compiled once, not per connection. */
+const contactsQuery = compiledOnce((db, userId) =>
+  db
+    .selectFrom('conversation_members as mine')
+    .innerJoin('conversation_members as other', 'other.conversation_id', 'mine.conversation_id')
+    .select('other.user_id')
+    .distinct()
+    .where('mine.user_id', '=', userId)
+    .where('other.user_id', '<>', userId),
+);
+
+/** Every handshake reads it (`connected.unreadMessages`): compiled once, not per connection. */
+const unreadTotalQuery = compiledOnce((db, userId) =>
+  db
+    .selectFrom('conversation_members as cm')
+    .innerJoin('messages as m', 'm.conversation_id', 'cm.conversation_id')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('cm.user_id', '=', userId)
+    .where(UNREAD_AFTER_MARKER)
+    .where('m.sender_id', '<>', userId)
+    .where('m.deleted_at', 'is', null),
+);
 
 export class ConversationsRepo {
   constructor(private readonly store: Store) {}
@@ -269,15 +293,7 @@ export class ConversationsRepo {
 
   /** Unread messages over all of the user's conversations (the `connected` total). */
   async unreadTotal(userId: string): Promise<number> {
-    const row = await this.db
-      .selectFrom('conversation_members as cm')
-      .innerJoin('messages as m', 'm.conversation_id', 'cm.conversation_id')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('cm.user_id', '=', userId)
-      .where(UNREAD_AFTER_MARKER)
-      .where('m.sender_id', '<>', userId)
-      .where('m.deleted_at', 'is', null)
-      .executeTakeFirst();
+    const [row] = await unreadTotalQuery(this.db, userId);
     return Number(row?.n ?? 0);
   }
 
@@ -298,14 +314,7 @@ export class ConversationsRepo {
 
   /** Everyone who shares at least one conversation with the user (presence audience). */
   async contactsOf(userId: string): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('conversation_members as mine')
-      .innerJoin('conversation_members as other', 'other.conversation_id', 'mine.conversation_id')
-      .select('other.user_id')
-      .distinct()
-      .where('mine.user_id', '=', userId)
-      .where('other.user_id', '<>', userId)
-      .execute();
+    const rows = await contactsQuery(this.db, userId);
     return rows.map((r) => r.user_id);
   }
 }

@@ -4,11 +4,21 @@
  * id simply matches no row (NOT_FOUND, never FORBIDDEN).
  */
 import type { Kysely, Transaction } from 'kysely';
+import { compiledOnce } from '../store/compiled-once.js';
 import type { Database } from '../store/database.js';
 import type { Store } from '../store/store.js';
 import type { NotificationsTable } from './notifications-table.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+/** Every handshake reads it (`connected.unreadNotifications`): compiled once, not per connection. */
+const unreadCountQuery = compiledOnce((db, userId) =>
+  db
+    .selectFrom('notifications')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('user_id', '=', userId)
+    .where('read', '=', 0),
+);
 
 /** Options of `list`. */
 export interface ListOptions {
@@ -47,12 +57,7 @@ export class NotificationsRepo {
   }
 
   async unreadCount(userId: string): Promise<number> {
-    const row = await this.store.db
-      .selectFrom('notifications')
-      .select((eb) => eb.fn.countAll<number>().as('count'))
-      .where('user_id', '=', userId)
-      .where('read', '=', 0)
-      .executeTakeFirst();
+    const [row] = await unreadCountQuery(this.store.db, userId);
     return Number(row?.count ?? 0);
   }
 
