@@ -19,7 +19,7 @@ import type { Publication } from '../protocol/shapes.js';
 import { parseChannel } from './channel-name.js';
 import { Sequencers } from './channel-sequencer.js';
 import type { HistoryRepo } from './history-repo.js';
-import { metaOf, retentionOf } from './publisher.js';
+import { metaOf, retentionOf } from './publication-shapes.js';
 import type { RecoveryRegistry } from './recovery-registry.js';
 
 declare module '../protocol/events.js' {

@@ -38,7 +38,7 @@ function membersChannel(ctx: SwitchboardContext, name: string): { channel: Chann
 }
 
 export function registerChannelRoutes(http: FastifyInstance, ctx: SwitchboardContext, services: ChannelRoutesServices): void {
-  http.post('/api/publish', async (request) => {
+  http.post('/api/publish', { config: { idempotent: true } }, async (request) => {
     await requireServer(ctx, request);
     const body = parseOrFail(publishBodySchema, request.body);
     const result = await services.publish(body.channel, body.event, body.data);

@@ -18,14 +18,17 @@
 import type { SwitchboardContext, SwitchboardSocket } from '../core/context.js';
 import { fail, SwitchboardError } from '../core/errors.js';
 import { toIso } from '../core/ids.js';
-import type { Publication, PublicationMeta } from '../protocol/shapes.js';
+import type { Publication } from '../protocol/shapes.js';
 import type { BatchWriter } from '../store/batch-writer.js';
 import type { Backpressure } from './backpressure.js';
 import type { ChannelFanout } from './channel-fanout.js';
 import type { ChannelRef } from './channel-name.js';
 import type { ChannelOptions } from './channel-policy.js';
-import type { HistoryRepo, RetentionOptions } from './history-repo.js';
+import type { HistoryRepo } from './history-repo.js';
+import { metaOf, retentionOf } from './publication-shapes.js';
 import type { PublicationWrite } from './publication-writes.js';
+
+export { metaOf, retentionOf } from './publication-shapes.js';
 
 export interface PublishRequest {
   channel: ChannelRef;
@@ -41,11 +44,6 @@ export interface PublishResult {
   /** The publication's offset, or null on a channel without history. */
   offset: number | null;
   timestamp: string;
-}
-
-/** The retention a channel's history options describe. */
-export function retentionOf(history: NonNullable<ChannelOptions['history']>): RetentionOptions {
-  return { size: history.size, ttlMs: history.ttlSeconds === undefined ? undefined : history.ttlSeconds * 1000 };
 }
 
 function serialize(data: unknown): string {
@@ -127,9 +125,4 @@ export class Publisher {
       .track(() => this.history.trimChannel(channel, retentionOf(history)))
       .catch((err) => this.ctx.logger.warn({ err, channel }, 'history trim failed'));
   }
-}
-
-/** The second argument of a delivered publication. */
-export function metaOf(publication: Publication): PublicationMeta {
-  return { channel: publication.channel, offset: publication.offset, timestamp: publication.timestamp };
 }
