@@ -13,6 +13,7 @@
  * it finds publications whose emit was lost (Redis restarted, a node killed after its
  * commit) when nothing later revealed the gap, and fills them from the store.
  */
+import { Counter } from 'prom-client';
 import type { SwitchboardContext } from '../core/context.js';
 import type { Service } from '../core/lifecycle.js';
 import type { Publication } from '../protocol/shapes.js';
@@ -43,7 +44,13 @@ export class ChannelFanout {
     private readonly recovery: RecoveryRegistry,
   ) {
     const namespace = ctx.io.of('/');
+    const fills = new Counter({
+      name: 'switchboard_channel_gap_fills_total',
+      help: 'Publications of channels with history that this node read from the store to fill a gap in live delivery (lost or late between nodes)',
+      registers: [ctx.metrics.registry],
+    });
     this.sequencers = new Sequencers({
+      onFilled: (count) => fills.inc(count),
       history,
       logger: ctx.logger,
       gapHoldMs: ctx.config.delivery.gapHoldMs,

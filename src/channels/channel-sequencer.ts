@@ -42,6 +42,8 @@ export interface SequencerOptions {
   /** How long a gap may stay open before it is filled from the store. */
   gapHoldMs: number;
   logger: Logger;
+  /** Told how many publications a fill delivered from the store (for metrics). */
+  onFilled?(count: number): void;
 }
 
 interface Held {
@@ -227,13 +229,16 @@ export class Sequencers {
       const page = await this.options.history.read(seq.channel, { ...retention, since: from, limit: FILL_PAGE });
       if (this.channels.get(seq.channel) !== seq) return;
       seq.knownTop = Math.max(seq.knownTop, page.lastOffset);
+      let filled = 0;
       for (const row of page.publications) {
         if (row.offset < (seq.next as number)) continue;
         if (row.offset > (seq.next as number)) this.skipped(seq, row.offset);
         const held = seq.held.get(row.offset);
         seq.held.delete(row.offset);
+        if (!held) filled++;
         this.emit(seq, held?.publication ?? toPublication(seq.channel, row), held?.except ?? []);
       }
+      if (filled > 0) this.options.onFilled?.(filled);
       more = page.hasMore;
       // The store holds nothing up to the first held offset: those rows are gone (trimmed).
       const firstHeld = Math.min(...seq.held.keys());

@@ -49,6 +49,19 @@ async function follow(node: ClusterNode, name: string, log: SubscriberLog, since
   return socket;
 }
 
+/** Publications the nodes read from the store to fill gaps (their /metrics), for the figures. */
+async function gapFills(nodes: ClusterNode[]): Promise<number> {
+  let total = 0;
+  for (const node of nodes) {
+    const res = await node.request('GET', '/metrics');
+    const line = String(res.body)
+      .split('\n')
+      .find((l) => l.startsWith('switchboard_channel_gap_fills_total'));
+    total += Number(line?.split(' ').at(-1) ?? 0);
+  }
+  return total;
+}
+
 /** The newest offset a log received (where a client resumes from). */
 function lastOffset(log: SubscriberLog): number {
   return Math.max(0, ...((log.deliveries.get(CHANNEL) ?? []) as number[]));
@@ -122,6 +135,7 @@ describe.skipIf(missing !== undefined)('channel delivery on three nodes, checked
     await waitUntil(() => checker.acknowledgedCount(CHANNEL) >= 600, '600 acknowledged publications', 60_000);
     await traffic.stop();
     await expectExactStreams('steady load, 3 nodes x 2 publishers, 6 subscribers', checker);
+    console.info(`[checker] publications filled from the store by the nodes: ${await gapFills(nodes)}`);
     await expectStoreExact(nodes[0] as ChildNode, checker);
     for (const node of nodes) expect(node.exit).toBeUndefined();
   }, 120_000);
@@ -163,6 +177,7 @@ describe.skipIf(missing !== undefined)('channel delivery on three nodes, checked
     const tally = await traffic.stop();
     console.info(`requests to the dead node failed: ${tally.failures}`);
     await expectExactStreams('SIGKILL of a publishing node, failover with since', checker);
+    console.info(`[checker] publications filled from the store by the survivors: ${await gapFills([n0, n1])}`);
     await expectStoreExact(n0, checker);
     expect(n0.exit).toBeUndefined();
     expect(n1.exit).toBeUndefined();
@@ -191,6 +206,7 @@ describe.skipIf(missing !== undefined || redisServerUnavailable() !== undefined)
       const tally = await traffic.stop();
 
       await expectExactStreams('Redis restart while publishing, 3 nodes', checker);
+      console.info(`[checker] publications filled from the store by the nodes: ${await gapFills(nodes)}`);
       await expectStoreExact(nodes[0] as ChildNode, checker);
       for (const node of nodes) expect(node.exit, `${node.nodeId} exited:\n${node.log()}`).toBeUndefined();
       expect(Object.keys(tally.codes).filter((code) => code !== 'UNAVAILABLE')).toEqual([]);
