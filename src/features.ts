@@ -15,6 +15,7 @@ import { type LoadConfigOptions, loadConfigWith } from './config/load.js';
 import { type ConfigSchema, composeConfigSchema, type SwitchboardConfig } from './config/schema.js';
 import type { Feature } from './core/feature.js';
 import { dashboardFeature } from './dashboard/dashboard-feature.js';
+import { idempotencyFeature } from './idempotency/idempotency-feature.js';
 import { kafkaFeature } from './kafka/kafka-feature.js';
 import { monitoringFeature } from './monitoring/monitoring-feature.js';
 import { notificationsFeature } from './notifications/notifications-feature.js';
@@ -23,6 +24,8 @@ import type { Migrations } from './store/migrator.js';
 /** Built-in features, set up in this order. */
 export const BUILTIN_FEATURES: readonly Feature[] = [
   authFeature,
+  // Before the features whose routes opt in to its Idempotency-Key hook.
+  idempotencyFeature,
   commandsFeature,
   monitoringFeature,
   dashboardFeature,

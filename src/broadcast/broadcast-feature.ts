@@ -41,7 +41,7 @@ export const broadcastFeature = defineFeature({
     return {
       api: { broadcast },
       routes(http) {
-        http.post('/api/broadcast', async (request) => {
+        http.post('/api/broadcast', { config: { idempotent: true } }, async (request) => {
           const caller = await requireServer(ctx, request);
           const body = parseOrFail(broadcastBodySchema, request.body);
           const from = body.from ?? (caller.kind === 'user' ? caller.principal.userId : 'system');

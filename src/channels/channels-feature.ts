@@ -8,6 +8,7 @@ import { defineFeature } from '../core/feature.js';
 import { parseOrFail } from '../realtime/validation.js';
 import { createBatchWriter } from '../store/batch-writer.js';
 import { Backpressure } from './backpressure.js';
+import { ChannelFanout } from './channel-fanout.js';
 import { parseChannel } from './channel-name.js';
 import { channelsConfig } from './channels-config.js';
 import { channelsMigrations } from './channels-migrations.js';
@@ -42,10 +43,11 @@ export const channelsFeature = defineFeature({
     const members = new MembersRepo(ctx.store);
     const history = new HistoryRepo(ctx.store);
     const recovery = new RecoveryRegistry();
+    const fanout = new ChannelFanout(ctx, history, recovery);
     const publisher = new Publisher(
       ctx,
       history,
-      recovery,
+      fanout,
       createBatchWriter(ctx, publicationWrites(history)),
       new Backpressure(ctx.io, ctx.config.delivery),
     );
@@ -65,10 +67,13 @@ export const channelsFeature = defineFeature({
 
     return {
       api: { publish },
-      events: subscriptionEvents(ctx, { history, publisher, recovery }),
+      events: subscriptionEvents(ctx, { history, publisher, recovery, sequencers: fanout.sequencers }),
       onConnection: (socket) => announceRecoveredSocket(ctx, socket),
       routes: (http) => registerChannelRoutes(http, ctx, { members, history, publish }),
-      services: [createHistorySweeper(ctx.config.channels, history, ctx.logger, ctx.config.history.sweepIntervalMs)],
+      services: [
+        createHistorySweeper(ctx.config.channels, history, ctx.logger, ctx.config.history.sweepIntervalMs),
+        fanout.positionCheck(history),
+      ],
     };
   },
 });

@@ -13,9 +13,9 @@ import { type ChannelRef, parseChannel } from './channel-name.js';
 import type { ChannelOptions } from './channel-policy.js';
 import { historyParamsSchema, historyQuerySchema, memberParamsSchema, publishBodySchema, userParamsSchema } from './channels-schemas.js';
 import type { HistoryRepo } from './history-repo.js';
+import { toPublication } from './history-repo.js';
 import type { MembersRepo } from './members-repo.js';
 import { type PublishResult, retentionOf } from './publisher.js';
-import { toPublication } from './subscriptions.js';
 
 export interface ChannelRoutesServices {
   members: MembersRepo;
@@ -38,7 +38,7 @@ function membersChannel(ctx: SwitchboardContext, name: string): { channel: Chann
 }
 
 export function registerChannelRoutes(http: FastifyInstance, ctx: SwitchboardContext, services: ChannelRoutesServices): void {
-  http.post('/api/publish', async (request) => {
+  http.post('/api/publish', { config: { idempotent: true } }, async (request) => {
     await requireServer(ctx, request);
     const body = parseOrFail(publishBodySchema, request.body);
     const result = await services.publish(body.channel, body.event, body.data);

@@ -7,6 +7,8 @@
  * history never has a hole.
  */
 import { sql, type Transaction } from 'kysely';
+import { toIso } from '../core/ids.js';
+import type { Publication } from '../protocol/shapes.js';
 import type { Database } from '../store/database.js';
 import type { Store } from '../store/store.js';
 
@@ -54,6 +56,11 @@ export interface HistoryPage {
   recovered: boolean;
 }
 
+/** A stored row as the publication clients receive. */
+export function toPublication(channel: string, row: StoredPublication): Publication {
+  return { channel, event: row.event, data: JSON.parse(row.data), offset: row.offset, timestamp: toIso(row.createdAt) };
+}
+
 export class HistoryRepo {
   constructor(private readonly store: Store) {}
 
@@ -89,6 +96,17 @@ export class HistoryRepo {
         .execute();
     }
     return first;
+  }
+
+  /** The newest offsets of several channels (those never published on are missing). */
+  async lastOffsets(channels: string[]): Promise<Map<string, number>> {
+    if (channels.length === 0) return new Map();
+    const rows = await this.store.db
+      .selectFrom('channel_offsets')
+      .select(['channel', 'last_offset'])
+      .where('channel', 'in', channels)
+      .execute();
+    return new Map(rows.map((row) => [row.channel, Number(row.last_offset)]));
   }
 
   /** The channel's newest offset, 0 when it has none. */

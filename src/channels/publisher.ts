@@ -5,27 +5,30 @@
  * Channels with history go through the group-commit writer (publication-writes.ts):
  * publications queued on this node, on any channels, are appended in one store
  * transaction (the store assigns their offsets atomically, so several nodes never
- * share one), then broadcast in offset order once it committed. Batching keeps the
- * store at one transaction per batch rather than per publication, and the in-order
- * broadcast means live subscribers of this node see offsets ascending. Channels
- * without history skip the store: they are broadcast at
- * once with offset 0 in the meta (the contract wants a number there) and `offset:
- * null` in the result.
+ * share one), then handed to the fan-out once it committed (channel-fanout.ts: this
+ * node's sequencer, and the other nodes'), which delivers every node's publications
+ * to each node's sockets in offset order. Batching keeps the store at one transaction
+ * per batch rather than per publication. Channels without history skip the store:
+ * they are broadcast at once (best-effort, one adapter room emit) with offset 0 in
+ * the meta (the contract wants a number there) and `offset: null` in the result.
  *
- * Every broadcast is a single Socket.IO room emit (the packet is encoded once);
- * trimming runs afterwards in the background and never holds a publication up.
+ * Every delivery is a single Socket.IO room emit per node (the packet is encoded
+ * once); trimming runs afterwards in the background and never holds a publication up.
  */
 import type { SwitchboardContext, SwitchboardSocket } from '../core/context.js';
 import { fail, SwitchboardError } from '../core/errors.js';
 import { toIso } from '../core/ids.js';
-import type { Publication, PublicationMeta } from '../protocol/shapes.js';
+import type { Publication } from '../protocol/shapes.js';
 import type { BatchWriter } from '../store/batch-writer.js';
 import type { Backpressure } from './backpressure.js';
+import type { ChannelFanout } from './channel-fanout.js';
 import type { ChannelRef } from './channel-name.js';
 import type { ChannelOptions } from './channel-policy.js';
-import type { HistoryRepo, RetentionOptions } from './history-repo.js';
+import type { HistoryRepo } from './history-repo.js';
+import { metaOf, retentionOf } from './publication-shapes.js';
 import type { PublicationWrite } from './publication-writes.js';
-import type { RecoveryRegistry } from './recovery-registry.js';
+
+export { metaOf, retentionOf } from './publication-shapes.js';
 
 export interface PublishRequest {
   channel: ChannelRef;
@@ -43,11 +46,6 @@ export interface PublishResult {
   timestamp: string;
 }
 
-/** The retention a channel's history options describe. */
-export function retentionOf(history: NonNullable<ChannelOptions['history']>): RetentionOptions {
-  return { size: history.size, ttlMs: history.ttlSeconds === undefined ? undefined : history.ttlSeconds * 1000 };
-}
-
 function serialize(data: unknown): string {
   try {
     return JSON.stringify(data ?? null);
@@ -63,7 +61,7 @@ export class Publisher {
   constructor(
     private readonly ctx: SwitchboardContext,
     private readonly history: HistoryRepo,
-    private readonly recovery: RecoveryRegistry,
+    private readonly fanout: ChannelFanout,
     private readonly writer: BatchWriter<PublicationWrite, number>,
     private readonly backpressure: Backpressure,
   ) {}
@@ -76,7 +74,8 @@ export class Publisher {
     if (behind) await behind;
     if (!request.options.history) {
       const timestamp = toIso(Date.now());
-      this.deliver({ channel, event: request.event, data: request.data ?? null, offset: 0, timestamp }, request);
+      const publication = { channel, event: request.event, data: request.data ?? null, offset: 0, timestamp };
+      this.ctx.emitter.toRoomsRaw(channel, publication.event, [publication.data, metaOf(publication)], request.publisherSocketId);
       return { channel, offset: null, timestamp };
     }
     const createdAt = Date.now();
@@ -94,9 +93,9 @@ export class Publisher {
       this.ctx.logger.error({ err: error, channel }, 'publication could not be stored');
       throw fail('UNAVAILABLE', 'The store could not record the publication');
     }
-    // Writes settle in submission order, so this runs in offset order per channel.
     const timestamp = toIso(createdAt);
-    this.deliver({ channel, event: request.event, data: request.data ?? null, offset, timestamp }, request);
+    const publication = { channel, event: request.event, data: request.data ?? null, offset, timestamp };
+    this.fanout.publish(publication, request.publisherSocketId ? [request.publisherSocketId] : []);
     this.maybeTrim(channel, request.options, 1);
     return { channel, offset, timestamp };
   }
@@ -106,13 +105,6 @@ export class Publisher {
     this.ctx.emitter.counted('publication');
     // biome-ignore lint/suspicious/noExplicitAny: app-chosen event names are outside the typed map
     (socket.emit as any)(publication.event, publication.data, metaOf(publication));
-  }
-
-  /** One room broadcast, leaving out the publisher's socket and sockets still recovering. */
-  private deliver(publication: Publication, request: PublishRequest): void {
-    const except = this.recovery.divert(publication, request.publisherSocketId);
-    if (request.publisherSocketId) except.push(request.publisherSocketId);
-    this.ctx.emitter.toRoomsRaw(publication.channel, publication.event, [publication.data, metaOf(publication)], except);
   }
 
   /**
@@ -133,9 +125,4 @@ export class Publisher {
       .track(() => this.history.trimChannel(channel, retentionOf(history)))
       .catch((err) => this.ctx.logger.warn({ err, channel }, 'history trim failed'));
   }
-}
-
-/** The second argument of a delivered publication. */
-export function metaOf(publication: Publication): PublicationMeta {
-  return { channel: publication.channel, offset: publication.offset, timestamp: publication.timestamp };
 }

@@ -7,15 +7,16 @@ import type { z } from 'zod';
 import type { Principal } from '../auth/principal.js';
 import type { SwitchboardContext, SwitchboardSocket } from '../core/context.js';
 import { fail, toSwitchboardError } from '../core/errors.js';
-import { toIso } from '../core/ids.js';
 import type { SubscribeResult } from '../protocol/events.js';
-import type { Ack, Publication } from '../protocol/shapes.js';
+import type { Ack } from '../protocol/shapes.js';
 import { defineEvent, type EventHandlers } from '../realtime/event-router.js';
 import { userRoom } from '../realtime/rooms.js';
 import { parseChannel } from './channel-name.js';
 import type { ChannelOptions } from './channel-policy.js';
+import type { Sequencers } from './channel-sequencer.js';
 import { clientPublishSchema, subscribeBatchSchema, subscribeSchema, unsubscribeSchema } from './channels-schemas.js';
-import type { HistoryRepo, StoredPublication } from './history-repo.js';
+import type { HistoryRepo } from './history-repo.js';
+import { toPublication } from './history-repo.js';
 import { type Publisher, retentionOf } from './publisher.js';
 import { mergeByOffset, type RecoveryRegistry } from './recovery-registry.js';
 
@@ -31,6 +32,7 @@ export interface SubscriptionServices {
   history: HistoryRepo;
   publisher: Publisher;
   recovery: RecoveryRegistry;
+  sequencers: Sequencers;
 }
 
 /** Channel tokens a socket subscribed with, so `publish` can show them to the policy again. */
@@ -40,10 +42,6 @@ const watched = new WeakSet<SwitchboardSocket>();
 
 export function principalOf(socket: SwitchboardSocket): Principal {
   return socket.data;
-}
-
-export function toPublication(channel: string, row: StoredPublication): Publication {
-  return { channel, event: row.event, data: JSON.parse(row.data), offset: row.offset, timestamp: toIso(row.createdAt) };
 }
 
 function joinLeaveOf(ctx: SwitchboardContext, channel: string): boolean {
@@ -87,30 +85,50 @@ export function announceRecoveredSocket(ctx: SwitchboardContext, socket: Switchb
 
 /** The `subscribe`, `unsubscribe` and `publish` events. */
 export function subscriptionEvents(ctx: SwitchboardContext, services: SubscriptionServices): EventHandlers {
-  const { history, publisher, recovery } = services;
+  const { history, publisher, recovery, sequencers } = services;
 
   /**
-   * Recovery without gap or duplicate (see recovery-registry.ts): list the socket,
-   * join the room, read the store, merge what this node published meanwhile, and
-   * hand the rest over once the ack is out (`afterAck`). Joining before reading means
-   * nothing committed before the read is missed; the registry means nothing published
+   * Joining a channel with history, without gap or duplicate (see recovery-registry.ts
+   * and channel-sequencer.ts): take this node's position on the channel, list the
+   * socket, join the room, read the store after `since` when asked, merge what this
+   * node delivered meanwhile, and hand the rest over once the ack is out (`afterAck`).
+   * Without `since`, the ack's offset is the newest offset this node delivered: every
+   * later one follows live, whichever node published it. Joining before reading means
+   * nothing committed before the read is missed; the registry means nothing delivered
    * after the join is sent twice or ahead of the ack.
    */
-  async function recover(socket: SwitchboardSocket, channel: string, since: number, options: ChannelOptions): Promise<Subscribed> {
+  async function joinSequenced(
+    socket: SwitchboardSocket,
+    channel: string,
+    since: number | undefined,
+    options: ChannelOptions,
+  ): Promise<Subscribed> {
     const retention = retentionOf(options.history as NonNullable<ChannelOptions['history']>);
     const wasIn = socket.rooms.has(channel);
+    const seq = await sequencers.acquire(channel);
+    const position = seq.delivered;
     const pending = recovery.begin(channel, socket);
     try {
-      await socket.join(channel);
-      const page = await history.read(channel, { ...retention, since });
-      const missed = mergeByOffset(
-        page.publications.map((row) => toPublication(channel, row)),
-        pending.buffer.filter((p) => p.offset > since),
-      );
-      const sentUpTo = missed.at(-1)?.offset ?? since;
+      try {
+        await socket.join(channel);
+      } finally {
+        sequencers.release(seq);
+      }
+      let result: SubscribeResult;
+      if (since === undefined) {
+        result = { channel, offset: position, recovered: false, missed: [] };
+      } else {
+        const page = await history.read(channel, { ...retention, since });
+        const missed = mergeByOffset(
+          page.publications.map((row) => toPublication(channel, row)),
+          pending.buffer.filter((p) => p.offset > since),
+        );
+        result = { channel, offset: Math.max(page.lastOffset, missed.at(-1)?.offset ?? since), recovered: page.recovered, missed };
+      }
+      const sentUpTo = result.missed.at(-1)?.offset ?? since ?? position;
       return {
-        result: { channel, offset: Math.max(page.lastOffset, sentUpTo), recovered: page.recovered, missed },
-        afterAck: () => recovery.flush(pending, sentUpTo, (s, p) => publisher.sendTo(s, p)),
+        result,
+        afterAck: () => recovery.flush(pending, sentUpTo, seq.delivered, (s, p) => publisher.sendTo(s, p)),
       };
     } catch (error) {
       recovery.end(pending);
@@ -129,13 +147,12 @@ export function subscriptionEvents(ctx: SwitchboardContext, services: Subscripti
     }
     const wasIn = socket.rooms.has(name);
     let subscribed: Subscribed;
-    if (options.history && since !== undefined) {
-      subscribed = await recover(socket, name, since, options);
+    if (options.history) {
+      subscribed = await joinSequenced(socket, name, since, options);
     } else {
       await socket.join(name);
-      const offset = options.history ? await history.lastOffset(name) : 0;
-      // Nothing was asked for (or nothing is kept), so nothing is claimed recovered.
-      subscribed = { result: { channel: name, offset, recovered: false, missed: [] } };
+      // Nothing is kept, so nothing is claimed recovered.
+      subscribed = { result: { channel: name, offset: 0, recovered: false, missed: [] } };
     }
     if (options.joinLeave) {
       watchDeparture(ctx, socket);

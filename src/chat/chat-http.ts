@@ -39,7 +39,7 @@ export function chatRoutes(http: FastifyInstance, ctx: SwitchboardContext, chat:
   });
 
   // Same path as message:send; a retried clientMessageId answers 200 with the original.
-  http.post<IdParams>('/api/conversations/:id/messages', async (request, reply) => {
+  http.post<IdParams>('/api/conversations/:id/messages', { config: { idempotent: true } }, async (request, reply) => {
     const principal = await requireUser(ctx, request);
     const body = parseOrFail(messagePostBodySchema, request.body);
     const { message, created } = await chat.messages.send(principal, { ...body, conversationId: request.params.id });

@@ -5,6 +5,7 @@
  * check and /metrics a records counter. Off (nothing registered) otherwise.
  */
 import { Counter } from 'prom-client';
+import type { ProvidedApi, SwitchboardContext } from '../core/context.js';
 import { defineFeature } from '../core/feature.js';
 import { KafkaBridge } from './kafka-bridge.js';
 import { kafkaConfig, kafkaEnabled } from './kafka-config.js';
@@ -28,9 +29,24 @@ export const kafkaFeature = defineFeature({
       client: createKafkaClient(config),
       logger: ctx.logger.child({ component: 'kafka-bridge' }),
       // The same functions the HTTP server API and the programmatic API call.
-      dispatchers: () => ({ notify: ctx.use('notify'), publish: ctx.use('publish'), broadcast: ctx.use('broadcast') }),
+      // `once` makes a redelivered record (same topic:partition:offset) repeat nothing.
+      dispatchers: () => ({
+        notify: ctx.use('notify'),
+        publish: ctx.use('publish'),
+        broadcast: ctx.use('broadcast'),
+        once: optionalOnce(ctx),
+      }),
       records,
     });
     return { services: [bridge], readiness: { kafka: () => bridge.ready() } };
   },
 });
+
+/** The idempotency feature's `once`, if the host's feature list has it. */
+function optionalOnce(ctx: SwitchboardContext): ProvidedApi['once'] | undefined {
+  try {
+    return ctx.use('once');
+  } catch {
+    return undefined;
+  }
+}

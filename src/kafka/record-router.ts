@@ -11,8 +11,11 @@ import type { ErrorCode } from '../protocol/error-codes.js';
 import { parseOrFail } from '../realtime/validation.js';
 import type { KafkaTopicConfig } from './kafka-config.js';
 
-/** The dispatchers a record can reach. */
-export type RouteDispatchers = Pick<ProvidedApi, 'notify' | 'publish' | 'broadcast'>;
+/**
+ * The dispatchers a record can reach, and `once` (src/idempotency) that runs a record's
+ * effect at most once per `recordKey` (absent when a host leaves that feature out).
+ */
+export type RouteDispatchers = Pick<ProvidedApi, 'notify' | 'publish' | 'broadcast'> & { once?: ProvidedApi['once'] };
 
 /** Where a record was read: the triple names it uniquely in the cluster. */
 export interface RecordOrigin {
@@ -22,8 +25,9 @@ export interface RecordOrigin {
 }
 
 /**
- * `topic:partition:offset`, the same for every redelivery of one record, which is
- * what makes it the record's Idempotency-Key once the dispatchers take one (issue 11).
+ * `topic:partition:offset`, the same for every redelivery of one record: the record's
+ * idempotency key (issue 11), so a record redelivered after a crash (read again from
+ * the last committed offset) never repeats its effect.
  */
 export function recordKey(origin: RecordOrigin): string {
   return `${origin.topic}:${origin.partition}:${origin.offset}`;
@@ -83,16 +87,21 @@ function asObject(value: unknown): Record<string, unknown> {
 /**
  * Routes a parsed record. Resolves once the dispatcher has stored (notify, publish
  * on a channel with history) or emitted (broadcast, publish without history) it;
- * rejects with the dispatcher's error otherwise. `origin` is here so that each
- * dispatcher call can pass `recordKey(origin)` as its idempotency key.
+ * rejects with the dispatcher's error otherwise. The dispatch runs once per
+ * `recordKey(origin)` (a redelivery resolves without repeating it).
  */
 export async function routeRecord(
   dispatchers: RouteDispatchers,
   topic: KafkaTopicConfig,
   value: unknown,
-  _origin: RecordOrigin,
+  origin: RecordOrigin,
 ): Promise<void> {
   const record = asObject(value);
+  if (dispatchers.once) await dispatchers.once('kafka', recordKey(origin), () => dispatch(dispatchers, topic, record));
+  else await dispatch(dispatchers, topic, record);
+}
+
+async function dispatch(dispatchers: RouteDispatchers, topic: KafkaTopicConfig, record: Record<string, unknown>): Promise<void> {
   switch (topic.route) {
     case 'notify': {
       // A topic's template (document.processed → document:processed) applies

@@ -49,7 +49,7 @@ export const notificationsFeature = defineFeature({
       events: inboxEvents(inbox),
       routes(http) {
         // 202: stored (and, unless scheduled, delivered to the connected devices).
-        http.post('/api/notify', async (request, reply) => {
+        http.post('/api/notify', { config: { idempotent: true } }, async (request, reply) => {
           await requireServer(ctx, request);
           const result = await notify((request.body ?? {}) as NotifyInput);
           return reply.code(202).send({ ok: true, ...result });

@@ -50,6 +50,14 @@ export class Emitter {
     (except && except.length > 0 ? target.except(except) : target).emit(event, ...args);
   }
 
+  /** As `toRoomsRaw`, to this node's sockets only (each node delivers its own: channel-fanout.ts). */
+  toLocalRoomRaw(room: string, event: string, args: unknown[], except: readonly string[]): void {
+    this.metrics.eventsOut.inc({ event: 'publication' });
+    // biome-ignore lint/suspicious/noExplicitAny: app-chosen event names are outside the typed map
+    const target = this.io.local.to(room) as any;
+    (except.length > 0 ? target.except(except) : target).emit(event, ...args);
+  }
+
   /** Counts an emit made directly on a socket (replies such as `pong`). */
   counted(event: string): void {
     this.metrics.eventsOut.inc({ event });
