@@ -9,7 +9,12 @@ import { cleanupAll } from '../../test/support/cleanup.js';
 import { tempSqliteUrl } from '../../test/support/notifications-kit.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
 import { waitFor } from '../../test/support/wait.js';
-import { startWebhookReceiver, type WebhookReceiver } from '../../test/support/webhook-receiver.js';
+import {
+  type ReceiverAnswer,
+  startWebhookReceiver,
+  type WebhookAttempt,
+  type WebhookReceiver,
+} from '../../test/support/webhook-receiver.js';
 import type { SwitchboardConfigInput } from '../config/schema.js';
 
 afterEach(cleanupAll);
@@ -32,6 +37,16 @@ async function deliveries(server: TestServer, query = ''): Promise<any[]> {
   return res.body.deliveries;
 }
 
+/** Answers the first attempt of each webhook-id with `first`, the later ones with `then`. */
+function firstThen(first: ReceiverAnswer, then: ReceiverAnswer) {
+  const seen = new Set<string>();
+  return (attempt: WebhookAttempt): ReceiverAnswer => {
+    if (seen.has(attempt.webhookId)) return then;
+    seen.add(attempt.webhookId);
+    return first;
+  };
+}
+
 function startWith(config: SwitchboardConfigInput) {
   return startTestServer({ config });
 }
@@ -39,8 +54,7 @@ function startWith(config: SwitchboardConfigInput) {
 describe('webhook delivery', () => {
   it('retries after a 500 with the same webhook-id, then succeeds', async () => {
     const receiver = await startWebhookReceiver();
-    const seen = new Set<string>();
-    receiver.answer((attempt) => (seen.has(attempt.webhookId) ? 204 : (seen.add(attempt.webhookId), 500)));
+    receiver.answer(firstThen(500, 204));
     const server = await startWith({ webhooks: [endpoint(receiver)], webhook: FAST });
     await notify(server);
     const event = await waitFor(() => receiver.events('notification.created')[0], 10_000, 'the retried delivery');
@@ -57,8 +71,7 @@ describe('webhook delivery', () => {
 
   it('retries after a timeout with the same webhook-id', async () => {
     const receiver = await startWebhookReceiver();
-    const seen = new Set<string>();
-    receiver.answer((attempt) => (seen.has(attempt.webhookId) ? 200 : (seen.add(attempt.webhookId), 'hang')));
+    receiver.answer(firstThen('hang', 200));
     const server = await startWith({ webhooks: [endpoint(receiver, { timeoutMs: 300 })], webhook: FAST });
     await notify(server);
     const event = await waitFor(() => receiver.events('notification.created')[0], 10_000, 'the delivery after the timeout');
