@@ -69,9 +69,12 @@ export class OutboxRepo {
     return rows;
   }
 
-  /** Stores `events` inside `trx` (the caller's transaction, or one of the outbox's own). */
-  async insert(trx: Transaction<Database> | Store['db'], events: readonly DomainEvent[]): Promise<number> {
-    const rows = this.rowsOf(events);
+  /** Stores `events` inside `trx` (the caller's transaction, or one of the outbox's own); returns the rows written. */
+  async insert(trx: Transaction<Database>, events: readonly DomainEvent[]): Promise<number> {
+    return this.insertRows(trx, this.rowsOf(events));
+  }
+
+  async insertRows(trx: Transaction<Database>, rows: readonly DeliveryRow[]): Promise<number> {
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       await trx
         .insertInto('webhook_deliveries')

@@ -11,6 +11,7 @@ import type { DomainEvent, DomainEventSink } from '../core/domain-events.js';
 import { defineFeature } from '../core/feature.js';
 import { toIso } from '../core/ids.js';
 import type { WebhookEventType } from '../protocol/webhook-events.js';
+import { createBatchWriter, outcome } from '../store/batch-writer.js';
 import { resolveEndpoints, type WebhookEndpoint } from './endpoints.js';
 import { createMemoryOccupancy } from './occupancy.js';
 import { OccupancyWatcher } from './occupancy-watcher.js';
@@ -24,7 +25,20 @@ import { webhooksMigrations } from './webhooks-migrations.js';
 import { registerWebhookRoutes } from './webhooks-routes.js';
 import './webhooks-tables.js';
 
+/**
+ * The outbox as the bus's sink. Events emitted on their own (presence, occupancy,
+ * client publishes) share transactions through a batch writer, as other hot writes do.
+ */
 function outboxSink(repo: OutboxRepo, endpoints: readonly WebhookEndpoint[], ctx: SwitchboardContext, kick: () => void): DomainEventSink {
+  const writer = createBatchWriter<readonly DomainEvent[], number>(ctx, {
+    name: 'webhook event',
+    weight: (events) => events.length * endpoints.length,
+    async write(trx, items) {
+      const rows = items.map((events) => repo.rowsOf(events));
+      await repo.insertRows(trx, rows.flat());
+      return rows.map((written) => outcome.ok(written.length));
+    },
+  });
   const wanted = new Set<WebhookEventType>();
   const wants = (type: WebhookEventType) => {
     if (!wanted.has(type) && endpoints.some((endpoint) => endpoint.wants(type))) wanted.add(type);
@@ -36,7 +50,7 @@ function outboxSink(repo: OutboxRepo, endpoints: readonly WebhookEndpoint[], ctx
       if ((await repo.insert(trx, events)) > 0) kick();
     },
     async store(events: readonly DomainEvent[]) {
-      if ((await repo.insert(ctx.store.db, events)) > 0) kick();
+      if ((await writer.submit(events)) > 0) kick();
     },
   };
 }
