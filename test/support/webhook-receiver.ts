@@ -5,11 +5,11 @@
  * at all, for timeouts). A request whose signature does not verify is recorded in
  * `invalid` and answered 400; tests assert that list stays empty.
  */
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import type { WebhookPayload } from '../../src/protocol/webhook-events.js';
+import { newWebhookSecret } from '../../src/webhooks/sample-event.js';
 import { onCleanup } from './cleanup.js';
 
 /** How the receiver answers one verified request: a status, or `hang` (never answers). */
@@ -38,10 +38,6 @@ export interface WebhookReceiver {
   close(): Promise<void>;
   /** Listens again on the same port. */
   reopen(): Promise<void>;
-}
-
-export function newWebhookSecret(): string {
-  return `whsec_${randomBytes(24).toString('base64')}`;
 }
 
 function readBody(request: IncomingMessage): Promise<string> {
