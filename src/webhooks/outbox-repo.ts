@@ -91,7 +91,7 @@ export class OutboxRepo {
   ): Promise<{ token: string; rows: DeliveryRow[] }> {
     const now = options.now ?? Date.now();
     const token = `${nodeId}:${randomBytes(6).toString('hex')}`;
-    const result = await this.store.db
+    const rows = await this.store.db
       .updateTable('webhook_deliveries')
       .set({ claimed_by: token, claimed_until: now + options.leaseMs })
       .where('id', 'in', (eb) =>
@@ -107,10 +107,9 @@ export class OutboxRepo {
       // Repeated on the outer statement: the predicate the engine re-checks on the row it writes.
       .where('status', '=', 'pending')
       .where((w) => w.or([w('claimed_until', 'is', null), w('claimed_until', '<', now)]))
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) return { token, rows: [] };
-    const rows = await this.store.db.selectFrom('webhook_deliveries').selectAll().where('claimed_by', '=', token).orderBy('id').execute();
-    return { token, rows };
+      .returningAll()
+      .execute();
+    return { token, rows: rows.sort((a, b) => (a.id < b.id ? -1 : 1)) };
   }
 
   /** Writes the outcome of attempts made under `token` (rows lost to another node stay untouched). */

@@ -95,12 +95,43 @@ export class OutboxService implements Service {
     if (++this.ticks % PURGE_EVERY_TICKS === 1) await repo.purgeFinished(Date.now() - settings.retentionMs, 1000);
     for (let step = 0; step < MAX_STEPS_PER_TICK && !this.stopped; step++) {
       const { token, rows } = await repo.claimDue(nodeId, { limit: settings.batchSize, leaseMs: settings.leaseMs });
-      for (let i = 0; i < rows.length; i += settings.concurrency) {
-        const chunk = rows.slice(i, i + settings.concurrency);
-        await repo.finish(token, await Promise.all(chunk.map((row) => this.attempt(row))));
-      }
+      await this.sendAll(token, rows);
       if (rows.length < settings.batchSize) return;
     }
+  }
+
+  /**
+   * Sends the claimed rows with `concurrency` requests in flight (a slow endpoint holds
+   * one slot, not a whole chunk) and writes their outcomes in groups, one write at a
+   * time, while the next requests are out.
+   */
+  private async sendAll(token: string, rows: readonly DeliveryRow[]): Promise<void> {
+    const { repo, settings } = this.options;
+    const done: Array<{ id: string; result: AttemptResult }> = [];
+    let writing: Promise<void> = Promise.resolve();
+    let failure: unknown;
+    const flush = () => {
+      const group = done.splice(0);
+      if (group.length === 0) return;
+      // Caught at once (a rejection must not sit unhandled while the lanes run), rethrown below.
+      writing = writing
+        .then(() => (failure === undefined ? repo.finish(token, group) : undefined))
+        .catch((err) => {
+          failure ??= err;
+        });
+    };
+    let next = 0;
+    const lane = async () => {
+      while (next < rows.length && !this.stopped) {
+        done.push(await this.attempt(rows[next++] as DeliveryRow));
+        if (done.length >= settings.concurrency) flush();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(settings.concurrency, rows.length) }, lane));
+    flush();
+    await writing;
+    // Unwritten outcomes are not lost: the rows stay claimed until the lease ends, then are sent again.
+    if (failure !== undefined) throw failure;
   }
 
   private async attempt(row: DeliveryRow): Promise<{ id: string; result: AttemptResult }> {

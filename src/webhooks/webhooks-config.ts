@@ -52,7 +52,12 @@ export const webhooksConfig = {
         .positive()
         .default(60_000)
         .describe('How long a node holds the deliveries it claimed; a crashed node’s claims are retried after it'),
-      batchSize: z.number().int().positive().default(200).describe('Deliveries claimed per step'),
+      batchSize: z
+        .number()
+        .int()
+        .positive()
+        .default(100)
+        .describe('Deliveries claimed per step; batchSize / concurrency × timeoutMs should stay below leaseMs'),
       concurrency: z.number().int().positive().default(16).describe('Requests in flight per node'),
       vacatedDebounceMs: z
         .number()
@@ -71,7 +76,8 @@ export const webhooksConfig = {
     .superRefine((value, ctx) => {
       if (value.url && !value.secret) ctx.addIssue({ code: 'custom', path: ['secret'], message: 'webhook.url needs webhook.secret' });
     })
-    .prefault({}),
+    .prefault({})
+    .describe('Delivery settings shared by every endpoint, and one endpoint from the environment'),
 };
 
 export type WebhookSettings = SliceOutput<typeof webhooksConfig>['webhook'];
