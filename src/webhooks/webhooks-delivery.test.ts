@@ -144,6 +144,11 @@ describe('webhook delivery', () => {
       nextAttemptAt: null,
     });
     expect(failed.attempts).toBeGreaterThanOrEqual(2);
+    const overview = await server.request('GET', '/api/admin/overview', { apiKey: true });
+    expect(overview.body.status.find((row: { name: string }) => row.name === 'webhooks')).toMatchObject({
+      state: 'degraded',
+      details: { pending: 0, recentFailures: 1 },
+    });
     expect(receiver.attempts.filter((a) => a.webhookId === failed.id)).toHaveLength(failed.attempts);
 
     expect((await server.request('GET', '/api/webhooks/deliveries')).status).toBe(401);
