@@ -81,6 +81,20 @@ describe('webhook events', () => {
     expect(receiver.invalid).toEqual([]);
   });
 
+  it('sends notification.created for a scheduled notification when it fires', async () => {
+    const receiver = await startWebhookReceiver();
+    const server = await startTestServer({ config: webhookConfig(receiver, { notifications: { schedulerIntervalMs: 50 } }) });
+    const deliverAt = new Date(Date.now() + 300).toISOString();
+    const res = await server.request('POST', '/api/notify', {
+      apiKey: true,
+      body: { userId: 'erin', type: 'info', title: 'Later', message: 'now', deliverAt },
+    });
+    expect(res.body.scheduled).toBe(true);
+    const event = await waitFor(() => receiver.events('notification.created')[0], 10_000, 'the fired notification');
+    expect(event.data).toMatchObject({ userId: 'erin', online: false, notification: { id: res.body.ids[0], title: 'Later' } });
+    expect(receiver.invalid).toEqual([]);
+  });
+
   it('sends no user.offline (and no second user.online) for a reload within the grace', async () => {
     const receiver = await startWebhookReceiver();
     const server = await startTestServer({ config: webhookConfig(receiver, { presence: { offlineGraceMs: 1000, sweepIntervalMs: 100 } }) });
