@@ -84,10 +84,10 @@ export class OutboxRepo {
     return rows.length;
   }
 
-  /** Claims up to `limit` due rows for `leaseMs`; returns them with the claim token. */
+  /** Claims up to `limit` due rows of `endpoint` for `leaseMs`; returns them with the claim token. */
   async claimDue(
     nodeId: string,
-    options: { limit: number; leaseMs: number; now?: number },
+    options: { endpoint: string; limit: number; leaseMs: number; now?: number },
   ): Promise<{ token: string; rows: DeliveryRow[] }> {
     const now = options.now ?? Date.now();
     const token = `${nodeId}:${randomBytes(6).toString('hex')}`;
@@ -98,6 +98,7 @@ export class OutboxRepo {
         eb
           .selectFrom('webhook_deliveries')
           .select('id')
+          .where('endpoint', '=', options.endpoint)
           .where('status', '=', 'pending')
           .where('next_attempt_at', '<=', now)
           .where((w) => w.or([w('claimed_until', 'is', null), w('claimed_until', '<', now)]))
@@ -155,6 +156,15 @@ export class OutboxRepo {
     });
   }
 
+  /** Gives up what `token` still holds (shutdown), so it is claimable at once. */
+  async release(token: string): Promise<void> {
+    await this.store.db
+      .updateTable('webhook_deliveries')
+      .set({ claimed_by: null, claimed_until: null })
+      .where('claimed_by', '=', token)
+      .execute();
+  }
+
   /** Deliveries, newest first, by status. */
   async list(options: { status?: DeliveryStatus; limit: number }): Promise<DeliveryRow[]> {
     let query = this.store.db.selectFrom('webhook_deliveries').selectAll();
@@ -190,6 +200,16 @@ export class OutboxRepo {
       .groupBy('endpoint')
       .execute();
     return new Map(rows.map((r) => [r.endpoint, Number(r.count)]));
+  }
+
+  /** Fails the pending rows of endpoints not in `known` (removed from the config); returns how many. */
+  async failOrphans(known: readonly string[], now = Date.now()): Promise<number> {
+    let query = this.store.db
+      .updateTable('webhook_deliveries')
+      .set({ status: 'failed', last_error: 'endpoint no longer configured', finished_at: now })
+      .where('status', '=', 'pending');
+    if (known.length > 0) query = query.where('endpoint', 'not in', [...known]);
+    return Number((await query.executeTakeFirst()).numUpdatedRows);
   }
 
   /** Deletes up to `batch` rows finished before `cutoff`. */

@@ -32,7 +32,9 @@ export class WebhookSender {
     return signer;
   }
 
-  async send(endpoint: WebhookEndpoint, eventId: string, body: string): Promise<SendResult> {
+  /** One POST; `stop` aborts it (shutdown). */
+  async send(endpoint: WebhookEndpoint, eventId: string, body: string, stop?: AbortSignal): Promise<SendResult> {
+    const timeout = AbortSignal.timeout(endpoint.timeoutMs);
     try {
       const response = await fetch(endpoint.url, {
         method: 'POST',
@@ -43,7 +45,7 @@ export class WebhookSender {
         },
         body,
         redirect: 'manual',
-        signal: AbortSignal.timeout(endpoint.timeoutMs),
+        signal: stop ? AbortSignal.any([timeout, stop]) : timeout,
       });
       // The body is not read for its content, only drained so the connection is reused.
       await response.arrayBuffer().catch(() => undefined);

@@ -123,6 +123,26 @@ describe('webhook delivery', () => {
     expect(some.accepted[0]?.webhookId).toBe(all.events('notification.created')[0]?.id);
   });
 
+  it('an endpoint that does not answer holds up no other endpoint', async () => {
+    const live = await startWebhookReceiver();
+    const stuck = await startWebhookReceiver();
+    stuck.answer(() => 'hang');
+    const server = await startWith({
+      webhooks: [endpoint(stuck, { timeoutMs: 60_000 }), endpoint(live)],
+      webhook: { ...FAST, concurrency: 1 },
+    });
+    for (const userId of ['u1', 'u2', 'u3']) await notify(server, userId);
+    await waitFor(() => live.events('notification.created').length === 3, 10_000, 'all three on the live endpoint');
+    // Meanwhile the stuck endpoint still holds its first request open, with nothing recorded.
+    expect(stuck.attempts).toHaveLength(1);
+    const stuckRows = (await deliveries(server)).filter((row) => row.endpoint === stuck.url);
+    expect(stuckRows.map((row) => [row.status, row.attempts])).toEqual([
+      ['pending', 0],
+      ['pending', 0],
+      ['pending', 0],
+    ]);
+  });
+
   it('lists failed deliveries with their last error and retries them on request', async () => {
     const receiver = await startWebhookReceiver();
     let up = false;

@@ -6,6 +6,7 @@
  */
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Metrics } from '../monitoring/metrics.js';
+import { endpointLabel } from './endpoint-lane.js';
 import type { OutboxRepo } from './outbox-repo.js';
 
 export interface WebhookMetrics {
@@ -25,7 +26,7 @@ export function createWebhookMetrics(metrics: Metrics, repo: OutboxRepo, endpoin
     async collect() {
       const pending = await repo.pendingByEndpoint().catch(() => undefined);
       if (!pending) return;
-      for (const endpoint of new Set([...endpoints, ...pending.keys()])) this.set({ endpoint }, pending.get(endpoint) ?? 0);
+      for (const url of new Set([...endpoints, ...pending.keys()])) this.set({ endpoint: endpointLabel(url) }, pending.get(url) ?? 0);
     },
   });
   return {

@@ -23,11 +23,11 @@ export const webhooksMigrations: Record<string, Migration> = {
         .addColumn('finished_at', 'bigint')
         .addUniqueConstraint('webhook_deliveries_event_endpoint', ['event_id', 'endpoint'])
         .execute();
-      // The claim query: pending rows that are due, oldest first.
+      // The claim query of each endpoint's lane: its pending rows that are due, oldest first.
       await db.schema
-        .createIndex('webhook_deliveries_status_next')
+        .createIndex('webhook_deliveries_endpoint_status_next')
         .on('webhook_deliveries')
-        .columns(['status', 'next_attempt_at'])
+        .columns(['endpoint', 'status', 'next_attempt_at'])
         .execute();
       // The deliveries API lists by status, newest first; the sweep deletes old finished rows.
       await db.schema.createIndex('webhook_deliveries_status_id').on('webhook_deliveries').columns(['status', 'id']).execute();
