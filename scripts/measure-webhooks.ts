@@ -71,7 +71,12 @@ async function receiver(secret: string): Promise<void> {
       }
     });
   });
-  server.listen(0, '127.0.0.1', () => process.send?.({ port: (server.address() as AddressInfo).port }));
+  // A second endpoint that takes requests and never answers (a hung backend).
+  const hung = createServer(() => {});
+  await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+  server.listen(0, '127.0.0.1', () =>
+    process.send?.({ port: (server.address() as AddressInfo).port, hungPort: (hung.address() as AddressInfo).port }),
+  );
   process.on('message', (message: { kind: string }) => {
     if (message.kind === 'stats') process.send?.({ stats: { ...stats, latencies: message.kind === 'stats' ? stats.latencies : [] } });
     if (message.kind === 'reset') {
@@ -96,8 +101,9 @@ async function main(): Promise<void> {
       child.once('message', (m: T) => resolve(m));
       child.send({ kind });
     });
-  const port = await new Promise<number>((resolve) => child.once('message', (m: { port: number }) => resolve(m.port)));
+  const { port, hungPort } = await new Promise<{ port: number; hungPort: number }>((resolve) => child.once('message', resolve));
   const liveUrl = `http://127.0.0.1:${port}/hooks`;
+  const hungUrl = `http://127.0.0.1:${hungPort}/hung`;
   // A port that was free a moment ago: connections to it are refused.
   const deadUrl = await new Promise<string>((resolve) => {
     const probe = createServer().listen(0, '127.0.0.1', () => {
@@ -108,7 +114,7 @@ async function main(): Promise<void> {
 
   const dir = mkdtempSync(join(tmpdir(), 'sb-measure-webhooks-'));
   const databaseUrl = arg('database', `sqlite:${join(dir, 'store.db')}`);
-  const start = async (webhooks: Array<{ url: string; secret: string }>) => {
+  const start = async (webhooks: Array<{ url: string; secret: string; timeoutMs?: number }>) => {
     const config = loadConfig({
       env: {},
       overrides: {
@@ -165,19 +171,24 @@ async function main(): Promise<void> {
     running = await start([
       { url: liveUrl, secret },
       { url: deadUrl, secret },
+      { url: hungUrl, secret, timeoutMs: 1000 },
     ]);
     await notify(running.url, deadEvents, 'p2');
-    console.log(`phase 2: ${deadEvents} events to a live and a dead endpoint (retries 0.5 s doubling to 4 s, window 10 s)`);
+    console.log(
+      `phase 2: ${deadEvents} events to a live endpoint, a dead one (connection refused) and a hung one (no answer, timeoutMs 1000); retries 0.5 s doubling to 4 s, window 10 s`,
+    );
     const t1 = Date.now();
     for (let second = 1; second <= deadSeconds; second++) {
       await new Promise((r) => setTimeout(r, 1000));
       const metrics = await (await fetch(`${running.url}/metrics`)).text();
-      const value = (name: string) =>
-        Number(metrics.match(new RegExp(`^${name}\\{[^}]*endpoint="${deadUrl.replace(/[/.:]/g, '\\$&')}"[^}]*\\} (\\S+)$`, 'm'))?.[1] ?? 0);
+      const value = (name: string, url: string) =>
+        Number(metrics.match(new RegExp(`^${name}\\{[^}]*endpoint="${url.replace(/[/.:]/g, '\\$&')}"[^}]*\\} (\\S+)$`, 'm'))?.[1] ?? 0);
+      const figures = (url: string) =>
+        `queue ${value('switchboard_webhook_queue_depth', url)}, attempts ${value('switchboard_webhook_attempts_failed_total', url)}, given up ${value('switchboard_webhook_failed_total', url)}`;
       const ready = (await fetch(`${running.url}/ready`)).status;
       const { stats: live } = await ask<{ stats: Stats }>('stats');
       console.log(
-        `  t=${String(Math.round((Date.now() - t1) / 1000)).padStart(2)} s  dead: queue ${value('switchboard_webhook_queue_depth')}, attempts ${value('switchboard_webhook_attempts_failed_total')}, given up ${value('switchboard_webhook_failed_total')}  live: ${live.accepted}/${deadEvents} accepted  /ready ${ready}`,
+        `  t=${String(Math.round((Date.now() - t1) / 1000)).padStart(2)} s  dead: ${figures(deadUrl)} | hung: ${figures(hungUrl)} | live: ${live.accepted}/${deadEvents} accepted | /ready ${ready}`,
       );
     }
     await running.stop();

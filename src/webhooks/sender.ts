@@ -1,7 +1,7 @@
 /**
  * One attempt: POST the stored body, signed per Standard Webhooks with the
- * `standardwebhooks` library (no HMAC code of our own), with Node's fetch and
- * `AbortSignal.timeout`. A 2xx within the timeout is success; anything else (another
+ * `standardwebhooks` library (no HMAC code of our own), with Node's fetch and an
+ * abort on timeout. A 2xx within the timeout is success; anything else (another
  * status, a timeout, a refused connection) is a failure the caller may retry.
  */
 import { Webhook } from 'standardwebhooks';
@@ -32,9 +32,19 @@ export class WebhookSender {
     return signer;
   }
 
-  /** One POST; `stop` aborts it (shutdown). */
+  /**
+   * One POST; `stop` aborts it (shutdown). One controller of its own per request, with
+   * a plain timer, rather than `AbortSignal.any([AbortSignal.timeout(ms), stop])`: Node's
+   * timeout timer holds its signal only weakly (whatwg/dom#1032), so a timeout signal that
+   * only the combined one refers to may be collected and never fire, which left requests
+   * to a hung endpoint open for ever (scripts/measure-webhooks.ts: its lane stopped after
+   * three rounds of timeouts).
+   */
   async send(endpoint: WebhookEndpoint, eventId: string, body: string, stop?: AbortSignal): Promise<SendResult> {
-    const timeout = AbortSignal.timeout(endpoint.timeoutMs);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException('timeout', 'TimeoutError')), endpoint.timeoutMs);
+    const onStop = () => controller.abort(stop?.reason);
+    stop?.addEventListener('abort', onStop, { once: true });
     try {
       const response = await fetch(endpoint.url, {
         method: 'POST',
@@ -45,14 +55,17 @@ export class WebhookSender {
         },
         body,
         redirect: 'manual',
-        signal: stop ? AbortSignal.any([timeout, stop]) : timeout,
+        signal: controller.signal,
       });
       // The body is not read for its content, only drained so the connection is reused.
       await response.arrayBuffer().catch(() => undefined);
       if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status };
       return { ok: false, status: response.status, error: `HTTP ${response.status}` };
     } catch (err) {
-      return { ok: false, status: null, error: describeFailure(err, endpoint.timeoutMs) };
+      return { ok: false, status: null, error: describeFailure(controller.signal.reason ?? err, endpoint.timeoutMs) };
+    } finally {
+      clearTimeout(timer);
+      stop?.removeEventListener('abort', onStop);
     }
   }
 }
