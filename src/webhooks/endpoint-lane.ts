@@ -5,6 +5,7 @@
  * came back. One lane per endpoint, so an endpoint that times out holds its own lane
  * only: the others go on at their own pace.
  */
+import { setMaxListeners } from 'node:events';
 import type { Logger } from '../core/logger.js';
 import type { WebhookEndpoint } from './endpoints.js';
 import type { AttemptResult, DeliveryRow, OutboxRepo } from './outbox-repo.js';
@@ -40,6 +41,8 @@ export class EndpointLane {
     private readonly options: LaneOptions,
   ) {
     this.labels = { endpoint: endpointLabel(endpoint.url) };
+    // Every request in flight listens to it (webhook.concurrency of them).
+    setMaxListeners(0, this.abort.signal);
   }
 
   /** One pass (a pass asked for meanwhile runs right after); resolves when it is done. */
