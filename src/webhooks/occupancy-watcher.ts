@@ -31,8 +31,9 @@ export class OccupancyWatcher implements Service {
   private sweep: NodeJS.Timeout | undefined;
   /** Socket → user, for `leave-room` (local routing data, not shared state). */
   private readonly users = new Map<string, string>();
-  private readonly onJoin = (room: string, socketId: string) => void this.joined(room, socketId);
-  private readonly onLeave = (room: string, socketId: string) => void this.left(room, socketId);
+  // Tracked, so a graceful shutdown waits for the leaves of the sockets it disconnects.
+  private readonly onJoin = (room: string, socketId: string) => void this.ctx.lifecycle.track(() => this.joined(room, socketId));
+  private readonly onLeave = (room: string, socketId: string) => void this.ctx.lifecycle.track(() => this.left(room, socketId));
 
   constructor(
     private readonly ctx: SwitchboardContext,
