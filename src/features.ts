@@ -20,6 +20,7 @@ import { kafkaFeature } from './kafka/kafka-feature.js';
 import { monitoringFeature } from './monitoring/monitoring-feature.js';
 import { notificationsFeature } from './notifications/notifications-feature.js';
 import type { Migrations } from './store/migrator.js';
+import { webhooksFeature } from './webhooks/webhooks-feature.js';
 
 /** Built-in features, set up in this order. */
 export const BUILTIN_FEATURES: readonly Feature[] = [
@@ -34,6 +35,7 @@ export const BUILTIN_FEATURES: readonly Feature[] = [
   notificationsFeature,
   chatFeature,
   kafkaFeature,
+  webhooksFeature,
 ];
 
 /** The config schema of the built-in features. */

@@ -23,6 +23,7 @@ import { ChannelPolicy } from './channels/channel-policy.js';
 import { startRedisCluster } from './cluster/redis-cluster.js';
 import type { SwitchboardConfig, SwitchboardConfigInput } from './config/schema.js';
 import type { ProvidedApi, SwitchboardContext } from './core/context.js';
+import { createDomainEvents } from './core/domain-events.js';
 import type { Feature } from './core/feature.js';
 import { Lifecycle } from './core/lifecycle.js';
 import { createLogger, type Logger } from './core/logger.js';
@@ -186,6 +187,7 @@ export async function createSwitchboard(
     channels: new ChannelPolicy(),
     events,
     emitter: new Emitter(io, metrics),
+    domainEvents: createDomainEvents(),
     lifecycle,
     cluster,
     nodeId,

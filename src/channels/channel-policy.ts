@@ -29,6 +29,8 @@ export interface AccessRequest {
 export interface ChannelOptions {
   joinLeave: boolean;
   clientPublish: boolean;
+  /** Client publishes become `client.event` webhooks. */
+  webhookClientEvents?: boolean;
   history?: { size: number; ttlSeconds?: number };
 }
 
@@ -104,7 +106,11 @@ export class ChannelPolicy {
     if (channel.namespace === null || channel.id === null || channel.id.length === 0) return undefined;
     const ns = this.namespaces[channel.namespace];
     if (!ns) return undefined;
-    return { joinLeave: ns.joinLeave, clientPublish: ns.clientPublish, history: ns.history };
+    return this.namespaceOptions(ns);
+  }
+
+  private namespaceOptions(ns: ChannelNamespaceConfig): ChannelOptions {
+    return { joinLeave: ns.joinLeave, clientPublish: ns.clientPublish, webhookClientEvents: ns.webhookClientEvents, history: ns.history };
   }
 
   /**
@@ -130,6 +136,6 @@ export class ChannelPolicy {
     const implementation = this.policies[ns.policy];
     if (!implementation) throw fail('UNAVAILABLE', `Policy "${ns.policy}" is not available`);
     await implementation(ns, request);
-    return { channel, options: { joinLeave: ns.joinLeave, clientPublish: ns.clientPublish, history: ns.history } };
+    return { channel, options: this.namespaceOptions(ns) };
   }
 }

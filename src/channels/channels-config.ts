@@ -17,6 +17,10 @@ export const channelNamespaceSchema = z
     webhookCacheSeconds: z.number().int().min(0).default(30).describe('How long a webhook allow/deny is cached'),
     joinLeave: z.boolean().default(false).describe('Emit user:joined / user:left to subscribers'),
     clientPublish: z.boolean().default(false).describe('Subscribers may `publish` to the channel'),
+    webhookClientEvents: z
+      .boolean()
+      .default(false)
+      .describe('Send client publishes to the outbound webhooks as `client.event` (docs/webhooks.md)'),
     history: z
       .object({
         size: z.number().int().positive().describe('Publications kept per channel'),

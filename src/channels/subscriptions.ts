@@ -220,6 +220,12 @@ export function subscriptionEvents(ctx: SwitchboardContext, services: Subscripti
       const token = channelTokens.get(socket)?.get(name);
       const { channel, options } = await ctx.channels.authorize(principalOf(socket), name, 'publish', token);
       const { offset } = await publisher.publish({ channel, options, event, data, publisherSocketId: socket.id });
+      // Published already: a store failure of the webhook event must not make the client publish again.
+      if (options.webhookClientEvents) {
+        await ctx.domainEvents
+          .emit('client.event', { channel: name, event, data, userId: socket.data.userId })
+          .catch((err) => ctx.logger.warn({ err, channel: name }, 'client.event not stored for the webhooks'));
+      }
       return { offset };
     },
   });

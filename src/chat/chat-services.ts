@@ -3,6 +3,7 @@ import type { SwitchboardContext } from '../core/context.js';
 import { createBatchWriter } from '../store/batch-writer.js';
 import { ConversationService } from './conversation-service.js';
 import { ConversationsRepo } from './conversations-repo.js';
+import { messageCreatedEvents } from './message-events.js';
 import { MessageService } from './message-service.js';
 import { sendWrites } from './message-writes.js';
 import { MessagesRepo } from './messages-repo.js';
@@ -26,7 +27,7 @@ export function createChatServices(ctx: SwitchboardContext): ChatServices {
     conversationsRepo,
     conversations,
     messages: new MessageService(ctx, conversationsRepo, messagesRepo, conversations, {
-      send: createBatchWriter(ctx, sendWrites),
+      send: createBatchWriter(ctx, ctx.domainEvents.withEvents(sendWrites, ['message.created'], messageCreatedEvents(ctx))),
       delivered: createBatchWriter(ctx, deliveryWrites),
       read: createBatchWriter(ctx, readWrites),
     }),

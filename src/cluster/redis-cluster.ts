@@ -94,6 +94,7 @@ export async function startRedisCluster({ config, logger, metrics, nodeId }: Red
           : createAdapter(clients.pub, clients.sub, { key: channel }),
       );
     },
+    shared: { client: clients.command, keyPrefix },
     ping: () => clients.ping(),
     async close() {
       // The adapter first (it stops reading the stream, unsubscribes), then the clients.

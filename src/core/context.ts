@@ -3,6 +3,7 @@
  * plugin signature (src/core/feature.ts), and `ctx` carries the shared core services.
  * Features never import each other's internals; what they share goes through here.
  */
+import type { Redis } from 'ioredis';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { ChannelPolicy } from '../channels/channel-policy.js';
 import type { SwitchboardConfig } from '../config/schema.js';
@@ -14,6 +15,7 @@ import type { Emitter } from '../realtime/emitter.js';
 import type { EventRouter } from '../realtime/event-router.js';
 import type { SwitchboardServer, SwitchboardSocket } from '../realtime/socket-types.js';
 import type { Store } from '../store/store.js';
+import type { DomainEventBus } from './domain-events.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { Logger } from './logger.js';
 
@@ -23,6 +25,8 @@ export type { SwitchboardServer, SwitchboardSocket };
 export interface ClusterStatus {
   /** Resolves when the backend answers (Redis PING); used by /ready. */
   ping(): Promise<void>;
+  /** The Redis command client and key prefix, for cluster-wide state a feature keeps (webhook occupancy). */
+  readonly shared: { readonly client: Redis; readonly keyPrefix: string };
 }
 
 /**
@@ -74,6 +78,8 @@ export interface SwitchboardContext {
   readonly channels: ChannelPolicy;
   /** The socket event router (features hand it their handlers through `FeatureParts.events`). */
   readonly events: EventRouter;
+  /** Domain events for the outbound webhooks (src/core/domain-events.ts); no-ops without webhooks. */
+  readonly domainEvents: DomainEventBus;
   /** Emits to users, rooms and everyone, counting events out. */
   readonly emitter: Emitter;
   readonly lifecycle: Lifecycle;

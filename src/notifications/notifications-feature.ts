@@ -10,6 +10,7 @@ import { createBatchWriter } from '../store/batch-writer.js';
 import { Dispatcher, type NotifyResult } from './dispatcher.js';
 import { Inbox } from './inbox.js';
 import { inboxEvents, inboxRoutes } from './inbox-routes.js';
+import { notificationCreatedEvents } from './notification-events.js';
 import { notificationWrites } from './notification-writes.js';
 import { notificationsConfig } from './notifications-config.js';
 import { notificationsMigrations } from './notifications-migrations.js';
@@ -39,8 +40,10 @@ export const notificationsFeature = defineFeature({
   setup(ctx) {
     const settings = ctx.config.notifications;
     const repo = new NotificationsRepo(ctx.store);
-    const schedule = new ScheduleRepo(ctx.store);
-    const dispatcher = new Dispatcher(ctx, createBatchWriter(ctx, notificationWrites), schedule);
+    const createdEvents = notificationCreatedEvents(ctx);
+    const schedule = new ScheduleRepo(ctx.store, async (trx, rows) => ctx.domainEvents.record(trx, await createdEvents(rows)));
+    const writes = ctx.domainEvents.withEvents(notificationWrites, ['notification.created'], (items) => createdEvents(items.flat()));
+    const dispatcher = new Dispatcher(ctx, createBatchWriter(ctx, writes), schedule);
     const inbox = new Inbox(ctx, repo);
     const notify = (input: NotifyInput) => dispatcher.notify(input);
 

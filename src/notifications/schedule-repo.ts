@@ -21,6 +21,8 @@
  *    (the user sees it in the inbox and in `unreadNotifications`), not repeated.
  */
 import { randomBytes } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import type { Database } from '../store/database.js';
 import type { Store } from '../store/store.js';
 import { type NotificationContent, notificationRow } from './notification-content.js';
 import type { NotificationsTable } from './notifications-table.js';
@@ -32,8 +34,14 @@ export interface ScheduledEntry {
   dueAt: number;
 }
 
+/** Runs inside the fire transaction with the stored rows (the webhooks' `notification.created`). */
+export type FiredHook = (trx: Transaction<Database>, rows: readonly NotificationsTable[]) => Promise<void>;
+
 export class ScheduleRepo {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly onFired?: FiredHook,
+  ) {}
 
   /** Queues one row per recipient (one chunk; the caller wraps chunks in transactions). */
   async enqueue(entries: ScheduledEntry[], content: NotificationContent, now = Date.now()): Promise<void> {
@@ -117,6 +125,7 @@ export class ScheduleRepo {
           .insertInto('notifications')
           .values(rows.slice(i, i + 500))
           .execute();
+      await this.onFired?.(trx, rows);
       return rows;
     });
   }

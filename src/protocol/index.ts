@@ -2,3 +2,4 @@
 export * from './error-codes.js';
 export * from './events.js';
 export * from './shapes.js';
+export * from './webhook-events.js';
