@@ -18,10 +18,12 @@ import { dashboardFeature } from './dashboard/dashboard-feature.js';
 import { kafkaFeature } from './kafka/kafka-feature.js';
 import { monitoringFeature } from './monitoring/monitoring-feature.js';
 import { notificationsFeature } from './notifications/notifications-feature.js';
+import { protectionFeature } from './protection/protection-feature.js';
 import type { Migrations } from './store/migrator.js';
 
-/** Built-in features, set up in this order. */
+/** Built-in features, set up in this order (protection first: its JSON parser and hooks cover every route). */
 export const BUILTIN_FEATURES: readonly Feature[] = [
+  protectionFeature,
   authFeature,
   commandsFeature,
   monitoringFeature,

@@ -204,7 +204,7 @@ export async function createSwitchboard(
   await startup.step('http routes', {}, () => http.app.ready());
   mountHttpApi({ server, socketPath: config.socket.path, prefix: apiPrefix(options.httpApi) }, host, http.handler());
 
-  io.use(createHandshakeMiddleware(ctx, () => closing));
+  io.use(createHandshakeMiddleware(ctx, () => closing, registry.admission));
   attachConnectionPipeline(ctx, registry.hooks, departures);
   await startup.step(
     'services',

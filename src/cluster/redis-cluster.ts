@@ -95,6 +95,7 @@ export async function startRedisCluster({ config, logger, metrics, nodeId }: Red
       );
     },
     ping: () => clients.ping(),
+    redis: { client: clients.command, keyPrefix },
     async close() {
       // The adapter first (it stops reading the stream, unsubscribes), then the clients.
       attached?.of('/').adapter.close();

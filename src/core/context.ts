@@ -3,6 +3,7 @@
  * plugin signature (src/core/feature.ts), and `ctx` carries the shared core services.
  * Features never import each other's internals; what they share goes through here.
  */
+import type { Redis } from 'ioredis';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { ChannelPolicy } from '../channels/channel-policy.js';
 import type { SwitchboardConfig } from '../config/schema.js';
@@ -23,6 +24,8 @@ export type { SwitchboardServer, SwitchboardSocket };
 export interface ClusterStatus {
   /** Resolves when the backend answers (Redis PING); used by /ready. */
   ping(): Promise<void>;
+  /** The Redis command client and key prefix, for features that share state of their own (connection caps). */
+  readonly redis?: { readonly client: Redis; readonly keyPrefix: string };
 }
 
 /**
@@ -46,6 +49,17 @@ export type DisconnectHook = (socket: SwitchboardSocket, reason: string, presenc
  * a device coming back, also when the node that held its last device died.
  */
 export type UserOfflineHook = (userId: string, lastSeen: number) => void | Promise<void>;
+
+/**
+ * Checks of a Socket.IO handshake (issue 12): `beforeAuth` runs before any token is
+ * looked at (cheap per-IP limits), `afterAuth` once the principal is in `socket.data`
+ * (per-user limits). Either refuses by throwing a SwitchboardError: the client gets
+ * `connect_error` with its code.
+ */
+export interface AdmissionCheck {
+  beforeAuth?(socket: SwitchboardSocket): void | Promise<void>;
+  afterAuth?(socket: SwitchboardSocket): void | Promise<void>;
+}
 
 /**
  * Contributions to the `connected` payload: each returns fields merged into it
