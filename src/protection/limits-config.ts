@@ -42,9 +42,6 @@ export const limitsConfig = {
         .default(32)
         .meta({ env: 'SWITCHBOARD_LIMITS_MAX_JSON_DEPTH' })
         .describe('Deepest nesting of objects and arrays in a socket payload or HTTP JSON body (deeper is VALIDATION_FAILED)'),
-      refusalLogIntervalMs: count()
-        .default(60_000)
-        .describe('Repeated refusals of one client IP or socket are logged once per interval, with the count of those not logged'),
     })
     .strict()
     .prefault({}),

@@ -11,6 +11,7 @@ import { defineFeature } from '../core/feature.js';
 import type { Service } from '../core/lifecycle.js';
 import { createAdmission } from './admission.js';
 import { type ConnectionCaps, createMemoryConnectionCaps } from './connection-caps.js';
+import { closeSessionsWithoutConnect } from './connect-timeout.js';
 import { limitJsonDepth, limitSessionCreation } from './http-limits.js';
 import { createIpRates } from './ip-rates.js';
 import { assertDepth } from './json-depth.js';
@@ -58,7 +59,7 @@ export const protectionFeature = defineFeature({
     const ipRates = createIpRates(ctx);
     const { caps, services } = connectionCaps(ctx);
 
-    ctx.io.connectTimeout(limits.connectTimeoutMs);
+    closeSessionsWithoutConnect(ctx.io, limits.connectTimeoutMs);
     ctx.io.engine.on('connection', (conn) =>
       watchSlowConsumer(conn, { maxBytes: limits.maxBufferedBytesPerSocket, logger: ctx.logger, onCut: () => metrics.slowConsumers.inc() }),
     );
