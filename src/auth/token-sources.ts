@@ -65,16 +65,24 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function isSameOriginRequest(method: string, headers: Headers, origins: readonly string[]): boolean {
   const origin = first(headers.origin);
   if (origin && origin !== 'null') {
-    if (origins.includes(origin)) return true;
-    try {
-      return new URL(origin).host === first(headers.host);
-    } catch {
-      return false;
-    }
+    return origins.includes(origin) || isOwnHost(origin, first(headers.host));
   }
   const site = first(headers['sec-fetch-site']);
   if (site) return site === 'same-origin' || site === 'none';
   return origin === undefined && SAFE_METHODS.has(method.toUpperCase());
+}
+
+/** Whether `origin` names the host the request was sent to (default ports made explicit). */
+function isOwnHost(origin: string, host: string | undefined): boolean {
+  if (!host) return false;
+  try {
+    const from = new URL(origin);
+    const to = new URL(`${from.protocol}//${host}`);
+    const port = (url: URL) => url.port || (url.protocol === 'https:' ? '443' : '80');
+    return from.hostname === to.hostname && port(from) === port(to);
+  } catch {
+    return false;
+  }
 }
 
 /** The token of an HTTP request: `Authorization: Bearer …`, or the cookie of a same-origin request. */
