@@ -101,3 +101,13 @@ describe('connectTimeoutMs', () => {
     expect((await emitAck(client.socket, 'ping')).ok).toBe(true);
   });
 });
+
+describe('trustProxy on HTTP', () => {
+  it('request.ip is the last X-Forwarded-For entry, the one the proxy added', async () => {
+    const logs = captureLogs();
+    const server = await startTestServer({ logger: logs.logger, config: { trustProxy: true } });
+    await server.request('POST', '/api/sessions', { headers: { 'x-forwarded-for': '198.51.100.9, 203.0.113.77' } });
+    const created = logs.lines.find((line) => line.msg === 'guest session created');
+    expect(created?.address).toBe('203.0.113.77');
+  });
+});
