@@ -19,11 +19,13 @@ import { idempotencyFeature } from './idempotency/idempotency-feature.js';
 import { kafkaFeature } from './kafka/kafka-feature.js';
 import { monitoringFeature } from './monitoring/monitoring-feature.js';
 import { notificationsFeature } from './notifications/notifications-feature.js';
+import { protectionFeature } from './protection/protection-feature.js';
 import type { Migrations } from './store/migrator.js';
 import { webhooksFeature } from './webhooks/webhooks-feature.js';
 
-/** Built-in features, set up in this order. */
+/** Built-in features, set up in this order (protection first: its JSON parser and hooks cover every route). */
 export const BUILTIN_FEATURES: readonly Feature[] = [
+  protectionFeature,
   authFeature,
   // Before the features whose routes opt in to its Idempotency-Key hook.
   idempotencyFeature,

@@ -162,7 +162,7 @@ export async function createSwitchboard(
   // Set by close(): new handshakes are refused, and the mount answers 503 afterwards.
   let closing = false;
   const host = captureHostListeners(server);
-  const http = await startup.step('http api', {}, () => createHttpApp({ server, logger, metrics, corsOrigins: config.cors.origins }));
+  const http = await startup.step('http api', {}, () => createHttpApp({ server, logger, metrics, corsOrigins: config.cors.origins, trustProxy: config.trustProxy }));
   const io = await startup.step(
     'socket.io',
     { configKey: 'socket' },
@@ -206,7 +206,7 @@ export async function createSwitchboard(
   await startup.step('http routes', {}, () => http.app.ready());
   mountHttpApi({ server, socketPath: config.socket.path, prefix: apiPrefix(options.httpApi) }, host, http.handler());
 
-  io.use(createHandshakeMiddleware(ctx, () => closing));
+  io.use(createHandshakeMiddleware(ctx, () => closing, registry.admission));
   attachConnectionPipeline(ctx, registry.hooks, departures);
   await startup.step(
     'services',

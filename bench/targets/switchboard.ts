@@ -48,6 +48,13 @@ export async function createSwitchboardTarget(options: TargetOptions): Promise<B
       // Load clients send far faster than people (the default is 10 events/s per
       // user); the limiter still runs for every event, as in production.
       rateLimits: { default: UNLIMITED, 'message:send': UNLIMITED },
+      // Every load client connects from 127.0.0.1, many thousands at once: lift the per-IP limits.
+      limits: {
+        maxConnectionsPerIp: 1_000_000,
+        handshakesPerIpPerSecond: 1_000_000,
+        handshakeBurst: 1_000_000,
+        sessionsPerIpPerMinute: 1_000_000,
+      },
       socket: {
         compression: { enabled: options.compression ?? false, threshold: 0 },
         ...(options.recovery === undefined ? {} : { recoveryWindowMs: options.recovery ? 120_000 : 0 }),

@@ -4,7 +4,7 @@
  * methods to the programmatic API, hooks to the connection pipeline, checks to /ready.
  */
 import type { FastifyInstance } from 'fastify';
-import type { ProvidedApi, ReadinessCheck, SwitchboardContext } from '../core/context.js';
+import type { AdmissionCheck, ProvidedApi, ReadinessCheck, SwitchboardContext } from '../core/context.js';
 import type { Feature } from '../core/feature.js';
 import type { Migrations } from '../store/migrator.js';
 import type { ConnectionHooks } from './connections.js';
@@ -13,10 +13,16 @@ export interface FeatureRegistry {
   hooks: ConnectionHooks;
   readiness: Map<string, ReadinessCheck>;
   api: Partial<ProvidedApi>;
+  admission: AdmissionCheck[];
 }
 
 export function createFeatureRegistry(): FeatureRegistry {
-  return { hooks: { onConnection: [], onDisconnect: [], onUserOffline: [], connectedFields: [] }, readiness: new Map(), api: {} };
+  return {
+    hooks: { onConnection: [], onDisconnect: [], onUserOffline: [], connectedFields: [] },
+    readiness: new Map(),
+    api: {},
+    admission: [],
+  };
 }
 
 /** Sets one feature up and registers what it returned. */
@@ -39,6 +45,7 @@ export async function installFeature(
   if (parts.onDisconnect) registry.hooks.onDisconnect.push(parts.onDisconnect);
   if (parts.onUserOffline) registry.hooks.onUserOffline.push(parts.onUserOffline);
   if (parts.connectedFields) registry.hooks.connectedFields.push(parts.connectedFields);
+  if (parts.admission) registry.admission.push(parts.admission);
   for (const [name, check] of Object.entries(parts.readiness ?? {})) registry.readiness.set(name, check);
 }
 

@@ -1,12 +1,19 @@
 /**
  * Socket.IO middleware that authenticates every handshake (including recovered
  * sessions: recovery runs with skipMiddlewares false) and writes an audit line for
- * each one, accepted or refused, with no token contents.
+ * each one, accepted or refused, with no token contents. The features' admission
+ * checks run around authentication (per-IP limits before any token is verified,
+ * per-user limits after). Refusals for a limit (RATE_LIMITED) come in floods, so they
+ * are logged once per client address and interval, with the count of those not logged.
  */
 import type { ExtendedError } from 'socket.io';
-import type { SwitchboardContext, SwitchboardSocket } from '../core/context.js';
+import type { AdmissionCheck, SwitchboardContext, SwitchboardSocket } from '../core/context.js';
 import { toSwitchboardError } from '../core/errors.js';
+import { LogThrottle } from '../core/log-throttle.js';
 import { extractToken } from './token-sources.js';
+
+/** Shortest time between two logged RATE_LIMITED refusals of one address. */
+const REFUSAL_LOG_INTERVAL_MS = 60_000;
 
 function auditFields(socket: SwitchboardSocket) {
   const headers = socket.handshake.headers;
@@ -19,10 +26,12 @@ function auditFields(socket: SwitchboardSocket) {
   };
 }
 
-export function createHandshakeMiddleware(ctx: SwitchboardContext, isClosing: () => boolean) {
+export function createHandshakeMiddleware(ctx: SwitchboardContext, isClosing: () => boolean, checks: readonly AdmissionCheck[] = []) {
+  const refusals = new LogThrottle({ intervalMs: REFUSAL_LOG_INTERVAL_MS });
   return async (socket: SwitchboardSocket, next: (err?: ExtendedError) => void) => {
     try {
       if (isClosing()) throw Object.assign(new Error('Server is shutting down'), { code: 'UNAVAILABLE' });
+      for (const check of checks) await check.beforeAuth?.(socket);
       const token = extractToken({
         auth: socket.handshake.auth,
         query: socket.handshake.query as Record<string, unknown>,
@@ -30,6 +39,7 @@ export function createHandshakeMiddleware(ctx: SwitchboardContext, isClosing: ()
       });
       const principal = await ctx.auth.authenticate(token);
       socket.data = { ...principal };
+      for (const check of checks) await check.afterAuth?.(socket);
       ctx.logger.info(
         { audit: 'handshake', outcome: 'accepted', userId: principal.userId, authKind: principal.authKind, ...auditFields(socket) },
         'handshake accepted',
@@ -38,21 +48,27 @@ export function createHandshakeMiddleware(ctx: SwitchboardContext, isClosing: ()
     } catch (error) {
       const err = toSwitchboardError(error);
       ctx.metrics.handshakeFailures.inc({ code: err.code });
-      const level = err.code === 'INTERNAL' ? 'error' : 'info';
-      ctx.logger[level](
-        {
-          audit: 'handshake',
-          outcome: 'refused',
-          code: err.code,
-          reason: err.message,
-          ...auditFields(socket),
-          err: err.code === 'INTERNAL' ? error : undefined,
-        },
-        'handshake refused',
-      );
+      const verdict = err.code === 'RATE_LIMITED' ? refusals.take(socket.handshake.address) : { log: true, suppressed: 0 };
+      if (verdict.log) {
+        const level = err.code === 'INTERNAL' ? 'error' : 'info';
+        ctx.logger[level](
+          {
+            audit: 'handshake',
+            outcome: 'refused',
+            code: err.code,
+            reason: err.message,
+            ...auditFields(socket),
+            suppressed: verdict.suppressed || undefined,
+            err: err.code === 'INTERNAL' ? error : undefined,
+          },
+          'handshake refused',
+        );
+      }
       // The contract: connect_error's err.message is the code, err.data = { code, message }.
       const refusal = new Error(err.code) as ExtendedError;
-      refusal.data = { code: err.code, message: err.message };
+      refusal.data = err.details
+        ? { code: err.code, message: err.message, details: err.details }
+        : { code: err.code, message: err.message };
       next(refusal);
     }
   };

@@ -25,7 +25,7 @@ export type { SwitchboardServer, SwitchboardSocket };
 export interface ClusterStatus {
   /** Resolves when the backend answers (Redis PING); used by /ready. */
   ping(): Promise<void>;
-  /** The Redis command client and key prefix, for cluster-wide state a feature keeps (webhook occupancy). */
+  /** The Redis command client and key prefix, for cluster-wide state a feature keeps (webhook occupancy, connection caps). */
   readonly shared: { readonly client: Redis; readonly keyPrefix: string };
 }
 
@@ -50,6 +50,17 @@ export type DisconnectHook = (socket: SwitchboardSocket, reason: string, presenc
  * a device coming back, also when the node that held its last device died.
  */
 export type UserOfflineHook = (userId: string, lastSeen: number) => void | Promise<void>;
+
+/**
+ * Checks of a Socket.IO handshake (issue 12): `beforeAuth` runs before any token is
+ * looked at (cheap per-IP limits), `afterAuth` once the principal is in `socket.data`
+ * (per-user limits). Either refuses by throwing a SwitchboardError: the client gets
+ * `connect_error` with its code.
+ */
+export interface AdmissionCheck {
+  beforeAuth?(socket: SwitchboardSocket): void | Promise<void>;
+  afterAuth?(socket: SwitchboardSocket): void | Promise<void>;
+}
 
 /**
  * Contributions to the `connected` payload: each returns fields merged into it

@@ -15,6 +15,7 @@ import type { Migration } from 'kysely';
 import type { z } from 'zod';
 import type { EventHandlers } from '../realtime/event-router.js';
 import type {
+  AdmissionCheck,
   ConnectedFieldsProvider,
   ConnectionHook,
   DisconnectHook,
@@ -43,6 +44,8 @@ export interface FeatureParts {
   onUserOffline?: UserOfflineHook;
   /** Fields merged into the `connected` payload. */
   connectedFields?: ConnectedFieldsProvider;
+  /** Checks every Socket.IO handshake passes, before and after authentication. */
+  admission?: AdmissionCheck;
   /** Named checks added to GET /ready (backing services of the feature's own). */
   readiness?: Record<string, ReadinessCheck>;
 }

@@ -27,4 +27,13 @@ describe('LogThrottle', () => {
     expect(throttle.take('a')).toEqual({ log: true, suppressed: 0 });
     expect(throttle.reset('never')).toBe(0);
   });
+
+  it('remembers at most maxKeys keys, forgetting the oldest (keys may be client addresses)', () => {
+    const throttle = new LogThrottle({ intervalMs: 1000, now: () => 0, maxKeys: 2 });
+    throttle.take('a');
+    throttle.take('b');
+    throttle.take('c');
+    expect(throttle.take('b')).toEqual({ log: false, suppressed: 1 });
+    expect(throttle.take('a')).toEqual({ log: true, suppressed: 0 });
+  });
 });

@@ -18,6 +18,11 @@ export interface LogThrottleOptions {
   intervalMs?: number;
   /** The clock, replaceable in tests. @default Date.now */
   now?: () => number;
+  /**
+   * Most keys remembered; past it the oldest is forgotten (keys can be client addresses,
+   * which an attacker can vary). @default 10000
+   */
+  maxKeys?: number;
 }
 
 /**
@@ -31,11 +36,13 @@ export interface LogThrottleOptions {
 export class LogThrottle {
   private readonly intervalMs: number;
   private readonly now: () => number;
+  private readonly maxKeys: number;
   private readonly keys = new Map<string, { lastLoggedAt: number; suppressed: number }>();
 
   constructor(options: LogThrottleOptions = {}) {
     this.intervalMs = options.intervalMs ?? 60_000;
     this.now = options.now ?? Date.now;
+    this.maxKeys = options.maxKeys ?? 10_000;
   }
 
   /** Counts one occurrence of `key` and says whether to log it. */
@@ -47,6 +54,8 @@ export class LogThrottle {
       return { log: false, suppressed: entry.suppressed };
     }
     const suppressed = entry?.suppressed ?? 0;
+    this.keys.delete(key);
+    if (this.keys.size >= this.maxKeys) this.keys.delete(this.keys.keys().next().value as string);
     this.keys.set(key, { lastLoggedAt: now, suppressed: 0 });
     return { log: true, suppressed };
   }

@@ -24,6 +24,8 @@ export interface HttpAppOptions {
   bodyLimit?: number;
   /** Browser origins allowed to call the API (`*` for any); @default none */
   corsOrigins?: readonly string[];
+  /** Behind one reverse proxy: `request.ip` is the last X-Forwarded-For entry; @default false */
+  trustProxy?: boolean;
 }
 
 const CORS_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'];
@@ -66,6 +68,8 @@ export function createHttpApp(options: HttpAppOptions): { app: FastifyInstance; 
       return options.server;
     },
     bodyLimit: options.bodyLimit ?? 1_048_576,
+    // One hop: the address the proxy saw, never one the client wrote (docs/security.md).
+    trustProxy: options.trustProxy ? (_address: string, hop: number) => hop === 0 : false,
     logger: false,
     // Channel names contain ':' and appear literally in paths (/api/channels/trip:1/…).
     routerOptions: { ignoreTrailingSlash: true },

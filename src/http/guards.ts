@@ -1,21 +1,24 @@
 /**
- * Who may call an HTTP route. User routes take the same tokens as sockets; server
- * routes take an API key (`Authorization: Bearer sk_…`) or an admin JWT.
+ * Who may call an HTTP route. User routes take a user token (JWT or guest session); server
+ * routes take an API key (`Authorization: Bearer sk_…`) or an admin JWT. A cookie token
+ * counts only on same-origin requests, and HTTP takes no `?token=` (issue 12).
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { hasRole, type Principal } from '../auth/principal.js';
-import { extractToken } from '../auth/token-sources.js';
+import { httpToken } from '../auth/token-sources.js';
 import type { SwitchboardContext } from '../core/context.js';
 import { fail } from '../core/errors.js';
 
 export type ServerCaller = { kind: 'apiKey' } | { kind: 'user'; principal: Principal };
 
-function tokenOf(request: FastifyRequest): string | undefined {
-  return extractToken({ query: request.query as Record<string, unknown>, headers: request.headers });
+/** Header or same-origin cookie; never `?token=` on HTTP (src/auth/token-sources.ts). */
+function tokenOf(ctx: SwitchboardContext, request: FastifyRequest): string | undefined {
+  return httpToken(request, ctx.config.cors.origins ?? []);
 }
 
-function matchesApiKey(ctx: SwitchboardContext, token: string): boolean {
+/** Whether `token` is one of the configured API keys (constant time per key). */
+export function matchesApiKey(ctx: SwitchboardContext, token: string): boolean {
   const given = Buffer.from(token);
   let found = false;
   // Compare against every key in constant time per key, so timing does not reveal a prefix.
@@ -28,12 +31,12 @@ function matchesApiKey(ctx: SwitchboardContext, token: string): boolean {
 
 /** The authenticated user, or throws AUTH_REQUIRED / AUTH_INVALID / AUTH_EXPIRED. */
 export async function requireUser(ctx: SwitchboardContext, request: FastifyRequest): Promise<Principal> {
-  return ctx.auth.authenticate(tokenOf(request));
+  return ctx.auth.authenticate(tokenOf(ctx, request));
 }
 
 /** An API key, or a user with one of `roles`; otherwise FORBIDDEN (or an auth code). */
 export async function requireServer(ctx: SwitchboardContext, request: FastifyRequest, roles: string[] = ['admin']): Promise<ServerCaller> {
-  const token = tokenOf(request);
+  const token = tokenOf(ctx, request);
   if (!token) throw fail('AUTH_REQUIRED', 'An API key or admin token is required');
   if (matchesApiKey(ctx, token)) return { kind: 'apiKey' };
   if (token.startsWith('sk_')) throw fail('AUTH_INVALID', 'Unknown API key');
@@ -44,7 +47,7 @@ export async function requireServer(ctx: SwitchboardContext, request: FastifyReq
 
 /** A user token or an API key (routes such as GET /api/presence). */
 export async function requireUserOrServer(ctx: SwitchboardContext, request: FastifyRequest): Promise<ServerCaller> {
-  const token = tokenOf(request);
+  const token = tokenOf(ctx, request);
   if (token && matchesApiKey(ctx, token)) return { kind: 'apiKey' };
   return { kind: 'user', principal: await ctx.auth.authenticate(token) };
 }

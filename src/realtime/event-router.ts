@@ -83,8 +83,12 @@ const STRIKES = Symbol('rateLimitStrikes');
 // biome-ignore lint/suspicious/noExplicitAny: the router stores definitions of every event
 type AnyDefinition = EventDefinition<any>;
 
+/** Checks every known event's arguments before its schema sees them (e.g. nesting depth); throws to refuse. */
+export type PayloadGuard = (args: readonly unknown[]) => void;
+
 export class EventRouter {
   private readonly definitions = new Map<string, AnyDefinition>();
+  private readonly guards: PayloadGuard[] = [];
 
   constructor(private readonly options: EventRouterOptions) {}
 
@@ -94,6 +98,11 @@ export class EventRouter {
       if (this.definitions.has(registered.event)) throw new Error(`event "${registered.event}" is registered twice`);
       this.definitions.set(registered.event, registered.definition);
     }
+  }
+
+  /** Adds a guard run before every schema (a feature's `setup`). */
+  addGuard(guard: PayloadGuard): void {
+    this.guards.push(guard);
   }
 
   get events(): string[] {
@@ -127,6 +136,7 @@ export class EventRouter {
         }
         (socket as unknown as Record<symbol, number>)[STRIKES] = 0;
         if (!definition) throw fail('NOT_FOUND', `Unknown event "${name}"`);
+        for (const guard of this.guards) guard(args);
         const parsed = definition.schema.safeParse(args[0]);
         if (!parsed.success) throw validationError(parsed.error);
         const data = await definition.handler(parsed.data, socket);

@@ -40,6 +40,18 @@ export interface TestServerOptions {
   logger?: Logger;
 }
 
+/**
+ * Every test client connects from 127.0.0.1, some tests hundreds at once: the per-IP
+ * and per-user limits are lifted unless a test sets them (src/protection/ tests do).
+ */
+const TEST_LIMITS = {
+  maxConnectionsPerUser: 10_000,
+  maxConnectionsPerIp: 100_000,
+  handshakesPerIpPerSecond: 100_000,
+  handshakeBurst: 100_000,
+  sessionsPerIpPerMinute: 100_000,
+};
+
 /** The config every test server runs with (ephemeral port, test secret and key, quiet), under the test's own keys. */
 export function testConfigOverrides(config: SwitchboardConfigInput = {}): SwitchboardConfigInput {
   return {
@@ -53,6 +65,7 @@ export function testConfigOverrides(config: SwitchboardConfigInput = {}): Switch
     ...config,
     // nested objects merge below so a test can set one key of auth or database
     ...(config.auth ? { auth: { jwtSecret: TEST_SECRET, ...config.auth } } : {}),
+    limits: { ...TEST_LIMITS, ...config.limits },
   };
 }
 
