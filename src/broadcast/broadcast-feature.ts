@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { defineFeature } from '../core/feature.js';
 import { isoNow } from '../core/ids.js';
+import { SERVER_AUTH } from '../http/api-docs.js';
 import { requireServer } from '../http/guards.js';
 import type { BroadcastPayload } from '../protocol/events.js';
 import { parseOrFail } from '../realtime/validation.js';
@@ -41,7 +42,13 @@ export const broadcastFeature = defineFeature({
     return {
       api: { broadcast },
       routes(http) {
-        http.post('/api/broadcast', async (request) => {
+        const route = {
+          tags: ['broadcast'],
+          summary: 'Send `broadcast` to every connected user',
+          security: SERVER_AUTH,
+          body: broadcastBodySchema,
+        };
+        http.post('/api/broadcast', { schema: route }, async (request) => {
           const caller = await requireServer(ctx, request);
           const body = parseOrFail(broadcastBodySchema, request.body);
           const from = body.from ?? (caller.kind === 'user' ? caller.principal.userId : 'system');

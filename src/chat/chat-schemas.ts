@@ -53,3 +53,7 @@ export const listQuerySchema = z.object({
 });
 
 export const memberBodySchema = z.object({ role: z.enum(['owner', 'admin', 'member']).optional() }).optional();
+
+/** Path parameters of /api/conversations/{id}/… and /api/conversations/{id}/members/{userId}. */
+export const conversationParamsSchema = z.object({ id });
+export const conversationMemberParamsSchema = z.object({ id, userId: id });
