@@ -11,6 +11,7 @@ import { startServer } from '../server.js';
 import { createStore } from '../store/create-store.js';
 import { startupBanner } from './banner.js';
 import { loadCliConfig } from './load-cli-config.js';
+import { registerOperatorCommands } from './operator-commands.js';
 
 function fatal(error: unknown): never {
   if (error instanceof ConfigError) {
@@ -120,5 +121,7 @@ configCommand
   .action(() => {
     process.stdout.write(configReferenceMarkdown(configSchema));
   });
+
+registerOperatorCommands(program);
 
 await program.parseAsync(process.argv);
