@@ -1,11 +1,12 @@
 /**
  * Socket.IO middleware that authenticates every handshake (including recovered
  * sessions: recovery runs with skipMiddlewares false) and writes an audit line for
- * each one, accepted or refused, with no token contents.
+ * each one, accepted or refused, with no token contents, at the level of `log.handshakes`.
  */
 import type { ExtendedError } from 'socket.io';
 import type { SwitchboardContext, SwitchboardSocket } from '../core/context.js';
 import { toSwitchboardError } from '../core/errors.js';
+import { type HandshakeAudit, handshakeAudit } from '../realtime/handshake-audit.js';
 import { extractToken } from './token-sources.js';
 
 function auditFields(socket: SwitchboardSocket) {
@@ -20,6 +21,7 @@ function auditFields(socket: SwitchboardSocket) {
 }
 
 export function createHandshakeMiddleware(ctx: SwitchboardContext, isClosing: () => boolean) {
+  const audit = handshakeAudit(ctx.logger, ctx.config.log.handshakes);
   return async (socket: SwitchboardSocket, next: (err?: ExtendedError) => void) => {
     try {
       if (isClosing()) throw Object.assign(new Error('Server is shutting down'), { code: 'UNAVAILABLE' });
@@ -30,7 +32,7 @@ export function createHandshakeMiddleware(ctx: SwitchboardContext, isClosing: ()
       });
       const principal = await ctx.auth.authenticate(token);
       socket.data = { ...principal };
-      ctx.logger.info(
+      audit(
         { audit: 'handshake', outcome: 'accepted', userId: principal.userId, authKind: principal.authKind, ...auditFields(socket) },
         'handshake accepted',
       );
@@ -38,8 +40,8 @@ export function createHandshakeMiddleware(ctx: SwitchboardContext, isClosing: ()
     } catch (error) {
       const err = toSwitchboardError(error);
       ctx.metrics.handshakeFailures.inc({ code: err.code });
-      const level = err.code === 'INTERNAL' ? 'error' : 'info';
-      ctx.logger[level](
+      const write: HandshakeAudit = err.code === 'INTERNAL' ? (fields, message) => ctx.logger.error(fields, message) : audit;
+      write(
         {
           audit: 'handshake',
           outcome: 'refused',
