@@ -13,15 +13,16 @@ const DIR = 'bench/artillery';
 const files = readdirSync(DIR).filter((f) => f.endsWith('.yml'));
 
 interface Step {
-  emit?: unknown[];
+  emit?: { channel: string; data?: unknown };
+  acknowledge?: object;
   loop?: Step[];
   post?: { url: string };
   get?: { url: string };
   think?: number;
 }
 interface Script {
-  config: { target: string; payload?: { path: string }; variables?: Record<string, string>; socketio?: { auth?: { token?: string } } };
-  scenarios: Array<{ name: string; engine?: string; flow: Step[] }>;
+  config: { target: string; payload?: { path: string }; variables?: Record<string, string> };
+  scenarios: Array<{ name: string; engine?: string; socketio?: { auth?: { token?: string } }; flow: Step[] }>;
 }
 
 function steps(flow: Step[]): Step[] {
@@ -32,7 +33,7 @@ const sampleNamespaces = Object.keys((JSON.parse(readFileSync('examples/config.j
 
 describe('Artillery scenarios', () => {
   it('are the fan-out and the chat', () => {
-    expect(files.sort()).toEqual(['chat.yml', 'fan-out.yml']);
+    expect(files.sort()).toEqual(['chat.yml', 'fan-out-publisher.yml', 'fan-out.yml']);
   });
 
   it.each(files)('%s parses and uses only events, namespaces and routes the server has', async (file) => {
@@ -42,12 +43,19 @@ describe('Artillery scenarios', () => {
     const paths = Object.keys(((await (await fetch(`${server.url}/openapi.json`)).json()) as { paths: object }).paths);
 
     expect(script.config.target).toMatch(/^http/);
-    expect(script.config.socketio?.auth?.token).toBe('{{ token }}');
-    expect(script.config.payload?.path).toBe('tokens.csv');
     const all = script.scenarios.flatMap((scenario) => steps(scenario.flow));
-    const emitted = all.flatMap((step) => (step.emit ? [step.emit[0] as string] : []));
-    expect(emitted.length).toBeGreaterThan(0);
-    for (const event of emitted) expect(known, `event ${event}`).toContain(event);
+    const emits = all.flatMap((step) => (step.emit ? [step] : []));
+    for (const step of emits) {
+      expect(known, `event ${step.emit?.channel}`).toContain(step.emit?.channel);
+      // Errors come back as acks, never as an `error` event (see the README).
+      expect(step.acknowledge, `ack of ${step.emit?.channel}`).toBeDefined();
+    }
+    for (const scenario of script.scenarios.filter((s) => s.engine === 'socketio')) {
+      // One token per virtual user, templated when its socket connects.
+      expect(scenario.socketio?.auth?.token).toBe('{{ token }}');
+      expect(script.config.payload?.path).toBe('tokens.csv');
+    }
+    for (const step of all) if (step.think !== undefined) expect(Number.isInteger(step.think)).toBe(true);
     for (const step of all) {
       const url = step.post?.url ?? step.get?.url;
       if (url) expect(paths, `route ${url}`).toContain(url);
@@ -55,5 +63,6 @@ describe('Artillery scenarios', () => {
     const channel = script.config.variables?.channel;
     if (channel) expect(sampleNamespaces).toContain(channel.split(':')[0]);
     for (const scenario of script.scenarios) if (scenario.flow.some((s) => s.emit)) expect(scenario.engine).toBe('socketio');
+    expect(emits.length + all.filter((s) => s.post).length).toBeGreaterThan(0);
   });
 });
