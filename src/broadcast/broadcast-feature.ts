@@ -16,7 +16,8 @@ export const broadcastBodySchema = z
     message: z.string().min(1).max(10_000),
     from: z.string().min(1).max(200).optional(),
   })
-  .strict();
+  .strict()
+  .meta({ examples: [{ title: 'Maintenance', message: 'Back in 10 minutes' }] });
 
 export type BroadcastInput = z.input<typeof broadcastBodySchema>;
 

@@ -40,11 +40,13 @@ export const conversationIdSchema = z.object({ conversationId: id });
 export const conversationRefSchema = z.union([id, conversationIdSchema]).transform((v) => (typeof v === 'string' ? v : v.conversationId));
 export const userStatusSchema = userStatus;
 
-export const createConversationSchema = z.object({
-  kind: z.enum(['direct', 'group']),
-  memberIds: z.array(id).min(1).max(10_000),
-  title: z.string().trim().min(1).max(200).optional(),
-});
+export const createConversationSchema = z
+  .object({
+    kind: z.enum(['direct', 'group']),
+    memberIds: z.array(id).min(1).max(10_000),
+    title: z.string().trim().min(1).max(200).optional(),
+  })
+  .meta({ examples: [{ kind: 'group', memberIds: ['7', '9'], title: 'Trip to Lisbon' }] });
 export type CreateConversationBody = z.output<typeof createConversationSchema>;
 
 export const listQuerySchema = z.object({
