@@ -1,8 +1,8 @@
 /**
  * The audit line of a handshake (accepted or refused) at the level `log.handshakes`
  * says: `debug` by default, so a reconnect storm of thousands of clients does not
- * fill the info log with one line each (about 300 bytes a line: 5,000 handshakes
- * would be 1.5 MB); `info` to keep them as an audit trail; `off` for none. Refusals
+ * fill the info log with one line each (200 to 300 bytes a line: 5,000 handshakes
+ * are over 1 MB); `info` to keep them as an audit trail; `off` for none. Refusals
  * are counted by code in metrics (`handshake_failures_total`) and on the dashboard
  * whatever the level; failures of the server itself (INTERNAL) are always errors.
  */
