@@ -28,8 +28,11 @@ import type { Feature } from './core/feature.js';
 import { Lifecycle } from './core/lifecycle.js';
 import { createLogger, type Logger } from './core/logger.js';
 import { Startup } from './core/startup.js';
+import { VERSION } from './core/version.js';
 import { BUILTIN_FEATURES, loadConfigFor, migrationsFor } from './features.js';
+import { registerApiDocs } from './http/api-docs.js';
 import { createHttpApp } from './http/app.js';
+import { registerHomePage } from './http/home-page.js';
 import { createMetrics } from './monitoring/metrics.js';
 import { createMemoryDeadlines } from './presence/deadlines.js';
 import { createDepartureService } from './presence/departures.js';
@@ -162,7 +165,13 @@ export async function createSwitchboard(
   // Set by close(): new handshakes are refused, and the mount answers 503 afterwards.
   let closing = false;
   const host = captureHostListeners(server);
-  const http = await startup.step('http api', {}, () => createHttpApp({ server, logger, metrics, corsOrigins: config.cors.origins, trustProxy: config.trustProxy }));
+  const http = await startup.step('http api', {}, async () => {
+    const created = createHttpApp({ server, logger, metrics, corsOrigins: config.cors.origins, trustProxy: config.trustProxy });
+    // Before any route: the document is built from every route registered after it.
+    await registerApiDocs(created.app, { title: config.name, version: VERSION, prefix: apiPrefix(options.httpApi) ?? '' });
+    registerHomePage(created.app, config.name, VERSION);
+    return created;
+  });
   const io = await startup.step(
     'socket.io',
     { configKey: 'socket' },

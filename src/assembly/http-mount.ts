@@ -1,6 +1,7 @@
 /**
  * Mounts Switchboard on the host's http.Server: Socket.IO (engine.io) on its path, the
- * Fastify HTTP API on `/health`, `/ready`, `/metrics` and `/api/*` (under a prefix when
+ * Fastify HTTP API on `/health`, `/ready`, `/metrics`, `/api/*`, `/dashboard`, `/docs` and
+ * `/openapi.json` (under a prefix when
  * the host wants one), everything else to the host's own listeners. A standalone
  * server has no host listeners, so every other path is Fastify's too and gets a prompt
  * 404 NOT_FOUND instead of waiting on a listener that is not there.
@@ -77,6 +78,8 @@ export function isApiPath(path: string): boolean {
     path === '/health' ||
     path === '/ready' ||
     path === '/metrics' ||
+    path === '/openapi.json' ||
+    /^\/docs(\/|$)/.test(path) ||
     path.startsWith('/api/') ||
     path === '/api' ||
     /^\/dashboard(\/|$)/.test(path)

@@ -3,17 +3,19 @@
  * sessions over HTTP (create, revoke). The authenticator itself and the handshake are
  * core services (every connection needs them); the sessions table is the core's.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifySchema } from 'fastify';
+import type { z } from 'zod';
 import type { SwitchboardContext } from '../core/context.js';
 import { fail } from '../core/errors.js';
 import { defineFeature } from '../core/feature.js';
 import { toIso } from '../core/ids.js';
+import { SERVER_AUTH, USER_AUTH } from '../http/api-docs.js';
 import { requireServer, requireUser } from '../http/guards.js';
 import { defineEvent } from '../realtime/event-router.js';
 import { sessionRoom } from '../realtime/rooms.js';
 import { parseOrFail } from '../realtime/validation.js';
 import { createBatchWriter } from '../store/batch-writer.js';
-import { authRefreshSchema, createSessionBodySchema } from './auth-schemas.js';
+import { authRefreshSchema, createSessionBodySchema, sessionParamsSchema } from './auth-schemas.js';
 import { clearExpiry, scheduleExpiry } from './expiry.js';
 import { sessionWrites } from './sessions/session-writes.js';
 import { draftSession } from './sessions/sessions-repo.js';
@@ -29,10 +31,30 @@ function disconnectSession(ctx: SwitchboardContext, sessionId: string): void {
   ctx.io.in(room).disconnectSockets(true);
 }
 
+/** What each route takes, for the OpenAPI document (src/http/api-docs.ts); the handlers parse with the same schemas. */
+const schemas = {
+  create: {
+    tags: ['sessions'],
+    summary: 'Create a guest session: a token for a user with no account (no credentials needed)',
+    body: createSessionBodySchema,
+  },
+  revokeOwn: {
+    tags: ['sessions'],
+    summary: 'End the calling guest session ("log out"); its sockets are disconnected',
+    security: USER_AUTH,
+  },
+  revoke: {
+    tags: ['sessions'],
+    summary: 'Revoke any guest session; its sockets are disconnected on every node',
+    security: SERVER_AUTH,
+    params: sessionParamsSchema,
+  },
+} satisfies Record<string, FastifySchema>;
+
 function sessionRoutes(http: FastifyInstance, ctx: SwitchboardContext): void {
   // Guest sessions are created by group commit: a burst shares one transaction.
   const sessionWriter = createBatchWriter(ctx, sessionWrites);
-  http.post('/api/sessions', async (request, reply) => {
+  http.post('/api/sessions', { schema: schemas.create }, async (request, reply) => {
     const body = parseOrFail(createSessionBodySchema, request.body ?? undefined);
     const { token, session, row } = draftSession(ctx.config.auth.sessionTtlSeconds, body?.metadata);
     await sessionWriter.submit(row);
@@ -41,7 +63,7 @@ function sessionRoutes(http: FastifyInstance, ctx: SwitchboardContext): void {
   });
 
   // A guest ends its own session ("log out").
-  http.delete('/api/sessions/current', async (request) => {
+  http.delete('/api/sessions/current', { schema: schemas.revokeOwn }, async (request) => {
     const principal = await requireUser(ctx, request);
     if (!principal.sessionId) throw fail('VALIDATION_FAILED', 'Only session tokens can be revoked this way');
     await ctx.auth.sessions.revoke(principal.sessionId);
@@ -50,7 +72,7 @@ function sessionRoutes(http: FastifyInstance, ctx: SwitchboardContext): void {
   });
 
   // The app backend revokes any session.
-  http.delete<{ Params: { id: string } }>('/api/sessions/:id', async (request) => {
+  http.delete<{ Params: z.output<typeof sessionParamsSchema> }>('/api/sessions/:id', { schema: schemas.revoke }, async (request) => {
     await requireServer(ctx, request);
     const userId = await ctx.auth.sessions.userOf(request.params.id);
     if (!userId || !(await ctx.auth.sessions.revoke(request.params.id))) throw fail('NOT_FOUND', 'No such live session');

@@ -1,15 +1,17 @@
 /**
  * Socket.IO middleware that authenticates every handshake (including recovered
  * sessions: recovery runs with skipMiddlewares false) and writes an audit line for
- * each one, accepted or refused, with no token contents. The features' admission
- * checks run around authentication (per-IP limits before any token is verified,
- * per-user limits after). Refusals for a limit (RATE_LIMITED) come in floods, so they
- * are logged once per client address and interval, with the count of those not logged.
+ * each one, accepted or refused, with no token contents, at the level of
+ * `log.handshakes`. The features' admission checks run around authentication
+ * (per-IP limits before any token is verified, per-user limits after). Refusals for a
+ * limit (RATE_LIMITED) come in floods, so they are logged once per client address and
+ * interval, with the count of those not logged.
  */
 import type { ExtendedError } from 'socket.io';
 import type { AdmissionCheck, SwitchboardContext, SwitchboardSocket } from '../core/context.js';
 import { toSwitchboardError } from '../core/errors.js';
 import { LogThrottle } from '../core/log-throttle.js';
+import { type HandshakeAudit, handshakeAudit } from '../realtime/handshake-audit.js';
 import { extractToken } from './token-sources.js';
 
 /** Shortest time between two logged RATE_LIMITED refusals of one address. */
@@ -28,6 +30,7 @@ function auditFields(socket: SwitchboardSocket) {
 
 export function createHandshakeMiddleware(ctx: SwitchboardContext, isClosing: () => boolean, checks: readonly AdmissionCheck[] = []) {
   const refusals = new LogThrottle({ intervalMs: REFUSAL_LOG_INTERVAL_MS });
+  const audit = handshakeAudit(ctx.logger, ctx.config.log.handshakes);
   return async (socket: SwitchboardSocket, next: (err?: ExtendedError) => void) => {
     try {
       if (isClosing()) throw Object.assign(new Error('Server is shutting down'), { code: 'UNAVAILABLE' });
@@ -40,7 +43,7 @@ export function createHandshakeMiddleware(ctx: SwitchboardContext, isClosing: ()
       const principal = await ctx.auth.authenticate(token);
       socket.data = { ...principal };
       for (const check of checks) await check.afterAuth?.(socket);
-      ctx.logger.info(
+      audit(
         { audit: 'handshake', outcome: 'accepted', userId: principal.userId, authKind: principal.authKind, ...auditFields(socket) },
         'handshake accepted',
       );
@@ -50,8 +53,8 @@ export function createHandshakeMiddleware(ctx: SwitchboardContext, isClosing: ()
       ctx.metrics.handshakeFailures.inc({ code: err.code });
       const verdict = err.code === 'RATE_LIMITED' ? refusals.take(socket.handshake.address) : { log: true, suppressed: 0 };
       if (verdict.log) {
-        const level = err.code === 'INTERNAL' ? 'error' : 'info';
-        ctx.logger[level](
+        const write: HandshakeAudit = err.code === 'INTERNAL' ? (fields, message) => ctx.logger.error(fields, message) : audit;
+        write(
           {
             audit: 'handshake',
             outcome: 'refused',

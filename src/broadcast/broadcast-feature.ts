@@ -5,7 +5,9 @@
 import { z } from 'zod';
 import { defineFeature } from '../core/feature.js';
 import { isoNow } from '../core/ids.js';
+import { SERVER_AUTH } from '../http/api-docs.js';
 import { requireServer } from '../http/guards.js';
+import { idempotencyHeadersSchema } from '../idempotency/index.js';
 import type { BroadcastPayload } from '../protocol/events.js';
 import { parseOrFail } from '../realtime/validation.js';
 
@@ -15,7 +17,8 @@ export const broadcastBodySchema = z
     message: z.string().min(1).max(10_000),
     from: z.string().min(1).max(200).optional(),
   })
-  .strict();
+  .strict()
+  .meta({ examples: [{ title: 'Maintenance', message: 'Back in 10 minutes' }] });
 
 export type BroadcastInput = z.input<typeof broadcastBodySchema>;
 
@@ -41,7 +44,14 @@ export const broadcastFeature = defineFeature({
     return {
       api: { broadcast },
       routes(http) {
-        http.post('/api/broadcast', { config: { idempotent: true } }, async (request) => {
+        const route = {
+          tags: ['broadcast'],
+          summary: 'Send `broadcast` to every connected user',
+          security: SERVER_AUTH,
+          body: broadcastBodySchema,
+          headers: idempotencyHeadersSchema,
+        };
+        http.post('/api/broadcast', { schema: route, config: { idempotent: true } }, async (request) => {
           const caller = await requireServer(ctx, request);
           const body = parseOrFail(broadcastBodySchema, request.body);
           const from = body.from ?? (caller.kind === 'user' ? caller.principal.userId : 'system');

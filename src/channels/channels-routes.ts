@@ -3,10 +3,12 @@
  * history, and POST /api/users/{id}/disconnect. Channel names appear literally in
  * paths (`/api/channels/trip:1/members/u1`).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifySchema } from 'fastify';
 import type { SwitchboardContext } from '../core/context.js';
 import { fail } from '../core/errors.js';
+import { SERVER_AUTH, USER_OR_SERVER_AUTH } from '../http/api-docs.js';
 import { requireServer, requireUserOrServer } from '../http/guards.js';
+import { idempotencyHeadersSchema } from '../idempotency/index.js';
 import { userRoom } from '../realtime/rooms.js';
 import { parseOrFail } from '../realtime/validation.js';
 import { type ChannelRef, parseChannel } from './channel-name.js';
@@ -37,15 +39,51 @@ function membersChannel(ctx: SwitchboardContext, name: string): { channel: Chann
   return { channel, options };
 }
 
+/** What each route takes, for the OpenAPI document (src/http/api-docs.ts); the handlers parse with the same schemas. */
+const schemas = {
+  publish: {
+    tags: ['channels'],
+    summary: 'Publish an event to a channel (stored first when the channel keeps history)',
+    security: SERVER_AUTH,
+    body: publishBodySchema,
+    headers: idempotencyHeadersSchema,
+  },
+  addMember: {
+    tags: ['channels'],
+    summary: 'Add a member to a channel of a `members` namespace (201 when added, 200 when already one)',
+    security: SERVER_AUTH,
+    params: memberParamsSchema,
+  },
+  removeMember: {
+    tags: ['channels'],
+    summary: "Remove a member; the user's live sockets leave the channel at once",
+    security: SERVER_AUTH,
+    params: memberParamsSchema,
+  },
+  history: {
+    tags: ['channels'],
+    summary: 'Stored publications after an offset, oldest first (a user must be allowed to subscribe)',
+    security: USER_OR_SERVER_AUTH,
+    params: historyParamsSchema,
+    querystring: historyQuerySchema,
+  },
+  disconnect: {
+    tags: ['channels'],
+    summary: 'Disconnect every socket of a user, on every node',
+    security: SERVER_AUTH,
+    params: userParamsSchema,
+  },
+} satisfies Record<string, FastifySchema>;
+
 export function registerChannelRoutes(http: FastifyInstance, ctx: SwitchboardContext, services: ChannelRoutesServices): void {
-  http.post('/api/publish', { config: { idempotent: true } }, async (request) => {
+  http.post('/api/publish', { schema: schemas.publish, config: { idempotent: true } }, async (request) => {
     await requireServer(ctx, request);
     const body = parseOrFail(publishBodySchema, request.body);
     const result = await services.publish(body.channel, body.event, body.data);
     return { ok: true, ...result };
   });
 
-  http.put('/api/channels/:channel/members/:userId', async (request, reply) => {
+  http.put('/api/channels/:channel/members/:userId', { schema: schemas.addMember }, async (request, reply) => {
     await requireServer(ctx, request);
     const { channel: name, userId } = parseOrFail(memberParamsSchema, request.params);
     membersChannel(ctx, name);
@@ -53,7 +91,7 @@ export function registerChannelRoutes(http: FastifyInstance, ctx: SwitchboardCon
     return reply.code(added ? 201 : 200).send({ ok: true, channel: name, userId, added });
   });
 
-  http.delete('/api/channels/:channel/members/:userId', async (request) => {
+  http.delete('/api/channels/:channel/members/:userId', { schema: schemas.removeMember }, async (request) => {
     await requireServer(ctx, request);
     const { channel: name, userId } = parseOrFail(memberParamsSchema, request.params);
     const { options } = membersChannel(ctx, name);
@@ -65,7 +103,7 @@ export function registerChannelRoutes(http: FastifyInstance, ctx: SwitchboardCon
     return { ok: true, channel: name, userId, removed };
   });
 
-  http.get('/api/channels/:channel/history', async (request) => {
+  http.get('/api/channels/:channel/history', { schema: schemas.history }, async (request) => {
     const caller = await requireUserOrServer(ctx, request);
     const { channel: name } = parseOrFail(historyParamsSchema, request.params);
     const query = parseOrFail(historyQuerySchema, request.query);
@@ -94,7 +132,7 @@ export function registerChannelRoutes(http: FastifyInstance, ctx: SwitchboardCon
     };
   });
 
-  http.post('/api/users/:id/disconnect', async (request) => {
+  http.post('/api/users/:id/disconnect', { schema: schemas.disconnect }, async (request) => {
     await requireServer(ctx, request);
     const { id } = parseOrFail(userParamsSchema, request.params);
     // The count from presence (cluster-wide), the disconnect through the user's room:

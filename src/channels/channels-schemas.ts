@@ -37,7 +37,9 @@ export const publishBodySchema = z
     event: eventNameSchema,
     data: z.unknown().optional(),
   })
-  .strict();
+  .strict()
+  // The example of the API reference (/docs).
+  .meta({ examples: [{ channel: 'news:1', event: 'headline', data: { title: 'Hello' } }] });
 
 /** Socket `publish`: as the server's, minus the names of server events (no spoofing). */
 export const clientPublishSchema = publishBodySchema.refine((body) => !isServerEventName(body.event), {

@@ -40,11 +40,13 @@ export const conversationIdSchema = z.object({ conversationId: id });
 export const conversationRefSchema = z.union([id, conversationIdSchema]).transform((v) => (typeof v === 'string' ? v : v.conversationId));
 export const userStatusSchema = userStatus;
 
-export const createConversationSchema = z.object({
-  kind: z.enum(['direct', 'group']),
-  memberIds: z.array(id).min(1).max(10_000),
-  title: z.string().trim().min(1).max(200).optional(),
-});
+export const createConversationSchema = z
+  .object({
+    kind: z.enum(['direct', 'group']),
+    memberIds: z.array(id).min(1).max(10_000),
+    title: z.string().trim().min(1).max(200).optional(),
+  })
+  .meta({ examples: [{ kind: 'group', memberIds: ['7', '9'], title: 'Trip to Lisbon' }] });
 export type CreateConversationBody = z.output<typeof createConversationSchema>;
 
 export const listQuerySchema = z.object({
@@ -53,3 +55,7 @@ export const listQuerySchema = z.object({
 });
 
 export const memberBodySchema = z.object({ role: z.enum(['owner', 'admin', 'member']).optional() }).optional();
+
+/** Path parameters of /api/conversations/{id}/… and /api/conversations/{id}/members/{userId}. */
+export const conversationParamsSchema = z.object({ id });
+export const conversationMemberParamsSchema = z.object({ id, userId: id });

@@ -11,6 +11,7 @@ import { startServer } from '../server.js';
 import { createStore } from '../store/create-store.js';
 import { startupBanner } from './banner.js';
 import { loadCliConfig } from './load-cli-config.js';
+import { registerOperatorCommands } from './operator-commands.js';
 import { registerWebhookCommands } from './webhook-commands.js';
 
 function fatal(error: unknown): never {
@@ -123,5 +124,6 @@ configCommand
   });
 
 registerWebhookCommands(program, fatal);
+registerOperatorCommands(program);
 
 await program.parseAsync(process.argv);

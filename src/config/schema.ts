@@ -246,6 +246,13 @@ export const coreConfigShape = {
         .meta({ env: 'SWITCHBOARD_LOG_LEVEL' })
         .describe('Log level'),
       pretty: z.boolean().optional().meta({ defaultNote: 'when stdout is a terminal' }).describe('Pretty logs'),
+      handshakes: z
+        .enum(['info', 'debug', 'off'])
+        .default('debug')
+        .meta({ env: 'SWITCHBOARD_LOG_HANDSHAKES' })
+        .describe(
+          'Level of the audit line of each Socket.IO handshake, accepted or refused (`info` keeps an audit trail; the default keeps a reconnect storm out of the info log; refusals are counted in metrics either way)',
+        ),
     })
     .strict()
     .prefault({}),

@@ -4,9 +4,10 @@
  * through the same dispatchers as the server API and are audited.
  */
 
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifySchema } from 'fastify';
 import { z } from 'zod';
 import type { SwitchboardContext } from '../core/context.js';
+import { SERVER_AUTH } from '../http/api-docs.js';
 import { userRoom } from '../realtime/rooms.js';
 import { parseOrFail } from '../realtime/validation.js';
 import { audited, identityOf, requireAdmin } from './admin-auth.js';
@@ -36,39 +37,53 @@ const notifyBody = z.object({
   message: z.string().max(10_000).default(''),
 });
 
+/** What each route takes, for the OpenAPI document (src/http/api-docs.ts); the handlers parse with the same schemas. */
+const ADMIN = { tags: ['dashboard'], security: SERVER_AUTH };
+const schemas = {
+  whoami: { ...ADMIN, summary: 'Who the dashboard is signed in as (Authorization header only, no ?token=)' },
+  overview: { ...ADMIN, summary: 'Nodes, connections, users, events/s, errors and handshake failures by code, services' },
+  channels: { ...ADMIN, summary: 'A page of channels with subscriber counts and history size', querystring: pageQuery },
+  users: { ...ADMIN, summary: 'A page of online users', querystring: pageQuery },
+  user: { ...ADMIN, summary: 'Presence of one user', params: userParams },
+  sockets: { ...ADMIN, summary: "A user's sockets on every node: transport, address, rooms, connected since", params: userParams },
+  publish: { ...ADMIN, summary: 'Publish to a channel from the dashboard (audited)', body: publishBody },
+  notify: { ...ADMIN, summary: 'Notify a user from the dashboard (audited; 202)', body: notifyBody },
+  disconnect: { ...ADMIN, summary: 'Disconnect a user from the dashboard (audited)', params: userParams },
+} satisfies Record<string, FastifySchema>;
+
 export interface AdminRoutesOptions {
   ask: AskNodes;
   overview: () => Promise<Overview>;
 }
 
 export function registerAdminRoutes(http: FastifyInstance, ctx: SwitchboardContext, { ask, overview }: AdminRoutesOptions): void {
-  http.get('/api/admin/whoami', async (request) => {
+  http.get('/api/admin/whoami', { schema: schemas.whoami }, async (request) => {
     return { ok: true, ...identityOf(await requireAdmin(ctx, request)) };
   });
 
-  http.get('/api/admin/overview', async (request) => {
+  http.get('/api/admin/overview', { schema: schemas.overview }, async (request) => {
     await requireAdmin(ctx, request);
     return { ok: true, ...(await overview()) };
   });
 
-  http.get('/api/admin/channels', async (request) => {
+  http.get('/api/admin/channels', { schema: schemas.channels }, async (request) => {
     await requireAdmin(ctx, request);
     return { ok: true, ...(await channelsPage(ctx, ask, parseOrFail(pageQuery, request.query))) };
   });
 
-  http.get('/api/admin/users', async (request) => {
+  http.get('/api/admin/users', { schema: schemas.users }, async (request) => {
     await requireAdmin(ctx, request);
     return { ok: true, ...(await usersPage(ctx, parseOrFail(pageQuery, request.query))) };
   });
 
-  http.get('/api/admin/users/:id', async (request) => {
+  http.get('/api/admin/users/:id', { schema: schemas.user }, async (request) => {
     await requireAdmin(ctx, request);
     const { id } = parseOrFail(userParams, request.params);
     const presence = await ctx.presence.get([id]);
     return { ok: true, userId: id, presence: presence[id] };
   });
 
-  http.get('/api/admin/users/:id/sockets', async (request) => {
+  http.get('/api/admin/users/:id/sockets', { schema: schemas.sockets }, async (request) => {
     await requireAdmin(ctx, request);
     const { id } = parseOrFail(userParams, request.params);
     // Only the nodes holding this user's room report sockets; the others answer [].
@@ -77,7 +92,7 @@ export function registerAdminRoutes(http: FastifyInstance, ctx: SwitchboardConte
     return { ok: true, userId: id, sockets, nodes: { expected, answered } };
   });
 
-  http.post('/api/admin/publish', async (request) =>
+  http.post('/api/admin/publish', { schema: schemas.publish }, async (request) =>
     audited(ctx, request, 'publish', () => {
       const body = parseOrFail(publishBody, request.body);
       return {
@@ -87,7 +102,7 @@ export function registerAdminRoutes(http: FastifyInstance, ctx: SwitchboardConte
     }),
   );
 
-  http.post('/api/admin/notify', async (request, reply) =>
+  http.post('/api/admin/notify', { schema: schemas.notify }, async (request, reply) =>
     audited(ctx, request, 'notify', () => {
       const body = parseOrFail(notifyBody, request.body);
       return {
@@ -101,7 +116,7 @@ export function registerAdminRoutes(http: FastifyInstance, ctx: SwitchboardConte
     }),
   );
 
-  http.post('/api/admin/users/:id/disconnect', async (request) =>
+  http.post('/api/admin/users/:id/disconnect', { schema: schemas.disconnect }, async (request) =>
     audited(ctx, request, 'disconnect', () => {
       const { id } = parseOrFail(userParams, request.params);
       return {

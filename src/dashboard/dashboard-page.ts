@@ -98,7 +98,8 @@ export function registerDashboardPage(http: FastifyInstance, ctx: SwitchboardCon
     return assets;
   };
 
-  http.get('/dashboard', async (request, reply) => {
+  const docs = (summary: string, type: string) => ({ schema: { tags: ['dashboard'], summary, produces: [type] } });
+  http.get('/dashboard', docs('The live dashboard (sign in with an API key or an admin token)', 'text/html'), async (request, reply) => {
     // The page's links are relative to /dashboard; /dashboard/ would break them.
     if ((request.url.split('?')[0] ?? '').endsWith('/')) return reply.redirect('../dashboard');
     const { version } = await load();
@@ -112,6 +113,6 @@ export function registerDashboardPage(http: FastifyInstance, ctx: SwitchboardCon
     const cache = asked === bundle.version ? 'public, max-age=31536000, immutable' : 'no-cache';
     return secured(reply).header('cache-control', cache).type(type).send(bundle[file]);
   };
-  http.get('/dashboard/app.js', asset('js', 'text/javascript; charset=utf-8'));
-  http.get('/dashboard/app.css', asset('css', 'text/css; charset=utf-8'));
+  http.get('/dashboard/app.js', docs('The dashboard script', 'text/javascript'), asset('js', 'text/javascript; charset=utf-8'));
+  http.get('/dashboard/app.css', docs('The dashboard styles', 'text/css'), asset('css', 'text/css; charset=utf-8'));
 }

@@ -4,12 +4,9 @@
  * engine.io's listener, which waited for a host app that was not there). No timing:
  * each request simply has to get its answer.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { onCleanup } from '../../test/support/cleanup.js';
-import { startTestServer, TEST_SECRET } from '../../test/support/server.js';
-import { createSwitchboard } from '../switchboard.js';
+import { startEmbedded } from '../../test/support/embedded.js';
+import { startTestServer } from '../../test/support/server.js';
 
 describe('unknown paths', () => {
   it.each(['/favicon.ico', '/api', '/nope/deeper?x=1', '/socket.iox'])(
@@ -23,17 +20,7 @@ describe('unknown paths', () => {
   );
 
   it("embedded with a host app, other paths stay the host's and the API is Switchboard's", async () => {
-    const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('host'));
-    const sb = await createSwitchboard({
-      server,
-      config: { auth: { jwtSecret: TEST_SECRET }, database: { url: 'sqlite::memory:' }, log: { level: 'silent' } },
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    onCleanup(async () => {
-      await sb.close();
-      await new Promise<void>((r) => server.close(() => r()));
-    });
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const url = await startEmbedded();
     expect(await (await fetch(`${url}/anything`)).text()).toBe('host');
     expect((await fetch(`${url}/health`)).status).toBe(200);
     expect((await fetch(`${url}/api/nope`)).status).toBe(404);

@@ -16,6 +16,7 @@ import { extractToken } from '../auth/token-sources.js';
 import type { SwitchboardContext } from '../core/context.js';
 import { fail, SwitchboardError } from '../core/errors.js';
 import type { IdempotencyRepo } from './idempotency-repo.js';
+import { MAX_IDEMPOTENCY_KEY_LENGTH } from './idempotency-schemas.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -24,7 +25,7 @@ declare module 'fastify' {
   }
 }
 
-const MAX_KEY_LENGTH = 255;
+const MAX_KEY_LENGTH = MAX_IDEMPOTENCY_KEY_LENGTH;
 /** Answers kept for repeats: successes and refusals a retry cannot change. */
 const KEPT_ERRORS = new Set([400, 404, 413, 422]);
 

@@ -2,11 +2,12 @@
  * Health, readiness, metrics and the status/stats routes of the seeds.
  */
 
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifySchema } from 'fastify';
 import { z } from 'zod';
 import type { SwitchboardContext } from '../core/context.js';
 import { orUnavailable } from '../core/errors.js';
 import { defineFeature } from '../core/feature.js';
+import { SERVER_AUTH, USER_AUTH, USER_OR_SERVER_AUTH } from '../http/api-docs.js';
 import { requireServer, requireUser, requireUserOrServer } from '../http/guards.js';
 import { isInternalRoom, userRoom } from '../realtime/rooms.js';
 import { parseOrFail } from '../realtime/validation.js';
@@ -92,10 +93,35 @@ export async function statsSnapshot(ctx: SwitchboardContext): Promise<Switchboar
 
 const presenceQuery = z.object({ userIds: z.string().min(1, 'userIds is required') });
 
-function monitoringRoutes(http: FastifyInstance, ctx: SwitchboardContext): void {
-  http.get('/health', async () => ({ ok: true, status: 'ok', uptimeSeconds: Math.round((Date.now() - ctx.startedAt) / 1000) }));
+/** What each route takes, for the OpenAPI document (src/http/api-docs.ts); the handlers parse with the same schemas. */
+const schemas = {
+  health: { tags: ['monitoring'], summary: 'Liveness: the process answers' },
+  ready: { tags: ['monitoring'], summary: 'Readiness: store, cluster adapter and backing services (503 with the failing checks)' },
+  metrics: {
+    tags: ['monitoring'],
+    summary: 'Prometheus metrics (needs an API key or role admin/monitor when `metrics.requireKey` is on)',
+    produces: ['text/plain'],
+  },
+  status: { tags: ['monitoring'], summary: 'Socket.IO status, the events clients may send, and room name patterns' },
+  myConnections: { tags: ['monitoring'], summary: "The caller's own connections, and the server's totals", security: USER_AUTH },
+  stats: { tags: ['monitoring'], summary: 'Connections, users, rooms, nodes, events/s and errors by code', security: SERVER_AUTH },
+  rooms: { tags: ['monitoring'], summary: 'Every room with its member count, summed over the nodes', security: SERVER_AUTH },
+  presence: {
+    tags: ['monitoring'],
+    summary: 'Presence of up to 1,000 users (`userIds=1,2,3`)',
+    security: USER_OR_SERVER_AUTH,
+    querystring: presenceQuery,
+  },
+} satisfies Record<string, FastifySchema>;
 
-  http.get('/ready', async (_request, reply) => {
+function monitoringRoutes(http: FastifyInstance, ctx: SwitchboardContext): void {
+  http.get('/health', { schema: schemas.health }, async () => ({
+    ok: true,
+    status: 'ok',
+    uptimeSeconds: Math.round((Date.now() - ctx.startedAt) / 1000),
+  }));
+
+  http.get('/ready', { schema: schemas.ready }, async (_request, reply) => {
     const cluster = ctx.cluster;
     const checks: Record<string, { ok: boolean; error?: string }> = {
       store: await check(() => ctx.store.ping()),
@@ -108,12 +134,12 @@ function monitoringRoutes(http: FastifyInstance, ctx: SwitchboardContext): void 
     return reply.code(ok ? 200 : 503).send(ok ? { ok, checks } : { ok, checks, error: { code: 'UNAVAILABLE', message: 'Not ready' } });
   });
 
-  http.get('/metrics', async (request, reply) => {
+  http.get('/metrics', { schema: schemas.metrics }, async (request, reply) => {
     if (ctx.config.metrics.requireKey) await requireServer(ctx, request, ['admin', 'monitor']);
     return reply.header('content-type', ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
   });
 
-  http.get('/api/status', async () => {
+  http.get('/api/status', { schema: schemas.status }, async () => {
     const counts = await ctx.presence.counts();
     return {
       ok: true,
@@ -130,7 +156,7 @@ function monitoringRoutes(http: FastifyInstance, ctx: SwitchboardContext): void 
     };
   });
 
-  http.get('/api/me/connections', async (request) => {
+  http.get('/api/me/connections', { schema: schemas.myConnections }, async (request) => {
     const principal = await requireUser(ctx, request);
     const sockets = await ctx.presence.getUserSockets(principal.userId);
     const counts = await ctx.presence.counts();
@@ -141,18 +167,18 @@ function monitoringRoutes(http: FastifyInstance, ctx: SwitchboardContext): void 
     };
   });
 
-  http.get('/api/stats', async (request) => {
+  http.get('/api/stats', { schema: schemas.stats }, async (request) => {
     await requireServer(ctx, request);
     return { ok: true, ...(await statsSnapshot(ctx)) };
   });
 
-  http.get('/api/rooms', async (request) => {
+  http.get('/api/rooms', { schema: schemas.rooms }, async (request) => {
     await requireServer(ctx, request);
     const rooms = await roomCounts(ctx);
     return { ok: true, count: rooms.length, rooms };
   });
 
-  http.get('/api/presence', async (request) => {
+  http.get('/api/presence', { schema: schemas.presence }, async (request) => {
     await requireUserOrServer(ctx, request);
     const { userIds } = parseOrFail(presenceQuery, request.query);
     const ids = [

@@ -5,7 +5,9 @@
  * retention service keeps the inbox bounded.
  */
 import { defineFeature } from '../core/feature.js';
+import { SERVER_AUTH } from '../http/api-docs.js';
 import { requireServer } from '../http/guards.js';
+import { idempotencyHeadersSchema } from '../idempotency/index.js';
 import { createBatchWriter } from '../store/batch-writer.js';
 import { Dispatcher, type NotifyResult } from './dispatcher.js';
 import { Inbox } from './inbox.js';
@@ -15,7 +17,7 @@ import { notificationWrites } from './notification-writes.js';
 import { notificationsConfig } from './notifications-config.js';
 import { notificationsMigrations } from './notifications-migrations.js';
 import { NotificationsRepo } from './notifications-repo.js';
-import type { NotifyInput } from './notifications-schemas.js';
+import { type NotifyInput, notifyInputSchema } from './notifications-schemas.js';
 import { RetentionService } from './retention.js';
 import { ScheduleRepo } from './schedule-repo.js';
 import { NotificationScheduler } from './scheduler.js';
@@ -52,7 +54,14 @@ export const notificationsFeature = defineFeature({
       events: inboxEvents(inbox),
       routes(http) {
         // 202: stored (and, unless scheduled, delivered to the connected devices).
-        http.post('/api/notify', { config: { idempotent: true } }, async (request, reply) => {
+        const notifyRoute = {
+          tags: ['notifications'],
+          summary: 'Store a notification for one user or many and deliver it to their devices (202; `deliverAt` queues it)',
+          security: SERVER_AUTH,
+          body: notifyInputSchema(settings.maxRecipients),
+          headers: idempotencyHeadersSchema,
+        };
+        http.post('/api/notify', { schema: notifyRoute, config: { idempotent: true } }, async (request, reply) => {
           await requireServer(ctx, request);
           const result = await notify((request.body ?? {}) as NotifyInput);
           return reply.code(202).send({ ok: true, ...result });

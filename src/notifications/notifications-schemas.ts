@@ -38,6 +38,12 @@ export function notifyInputSchema(maxRecipients: number) {
           if (input[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `${key} is required without a template` });
         }
       }
+    })
+    .meta({
+      examples: [
+        { userId: '42', type: 'success', title: 'Order shipped', message: 'Arrives Friday' },
+        { userIds: ['1', '2'], template: 'report:ready', data: { type: 'weekly' } },
+      ],
     });
 }
 

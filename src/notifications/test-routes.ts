@@ -5,9 +5,10 @@
  * the routes do not exist and answer 404 NOT_FOUND.
  */
 
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifySchema } from 'fastify';
 import { z } from 'zod';
 import type { SwitchboardContext } from '../core/context.js';
+import { SERVER_AUTH, USER_AUTH } from '../http/api-docs.js';
 import { requireServer, requireUser } from '../http/guards.js';
 import { parseOrFail } from '../realtime/validation.js';
 import type { NotifyResult } from './dispatcher.js';
@@ -27,6 +28,16 @@ const eventBody = z.looseObject({ title: text(200), time: text(100), location: t
 const alarmBody = z.looseObject({ title: text(200), time: text(100) });
 const broadcastBody = z.object({ title: text(200), message: text(10_000) });
 
+/** What each route takes, for the OpenAPI document (src/http/api-docs.ts); the handlers parse with the same schemas. */
+const TEST = { tags: ['test endpoints'] };
+const schemas = {
+  notification: { ...TEST, summary: 'Send a sample notification to yourself', security: USER_AUTH, body: notificationBody },
+  email: { ...TEST, summary: 'Send a sample "new email" notification to yourself', security: USER_AUTH, body: emailBody },
+  event: { ...TEST, summary: 'Send a sample "upcoming event" notification to yourself', security: USER_AUTH, body: eventBody },
+  alarm: { ...TEST, summary: 'Send a sample alarm notification to yourself', security: USER_AUTH, body: alarmBody },
+  broadcast: { ...TEST, summary: 'Send a sample broadcast to everyone connected', security: SERVER_AUTH, body: broadcastBody },
+} satisfies Record<string, FastifySchema>;
+
 type Notify = (input: NotifyInput) => Promise<NotifyResult>;
 
 export function testRoutes(http: FastifyInstance, ctx: SwitchboardContext, notify: Notify): void {
@@ -45,7 +56,7 @@ export function testRoutes(http: FastifyInstance, ctx: SwitchboardContext, notif
     };
   };
 
-  http.post('/api/test/notification', async (request) => {
+  http.post('/api/test/notification', { schema: schemas.notification }, async (request) => {
     const { userId } = await requireUser(ctx, request);
     const body = parseOrFail(notificationBody, request.body ?? {});
     return sendToSelf(
@@ -55,21 +66,21 @@ export function testRoutes(http: FastifyInstance, ctx: SwitchboardContext, notif
     );
   });
 
-  http.post('/api/test/email', async (request) => {
+  http.post('/api/test/email', { schema: schemas.email }, async (request) => {
     const { userId } = await requireUser(ctx, request);
     const body = parseOrFail(emailBody, request.body ?? {});
     const data = { ...body, from: body.from ?? 'sender@example.com', subject: body.subject ?? 'Test Email' };
     return sendToSelf(userId, { template: 'email:new', data }, 'Email notification');
   });
 
-  http.post('/api/test/event', async (request) => {
+  http.post('/api/test/event', { schema: schemas.event }, async (request) => {
     const { userId } = await requireUser(ctx, request);
     const body = parseOrFail(eventBody, request.body ?? {});
     const data = { ...body, title: body.title ?? 'Team Meeting', time: body.time ?? new Date(Date.now() + 15 * 60_000).toISOString() };
     return sendToSelf(userId, { template: 'event:upcoming', data }, 'Event notification');
   });
 
-  http.post('/api/test/alarm', async (request) => {
+  http.post('/api/test/alarm', { schema: schemas.alarm }, async (request) => {
     const { userId } = await requireUser(ctx, request);
     const body = parseOrFail(alarmBody, request.body ?? {});
     const data = { ...body, title: body.title ?? 'Alarm', time: body.time ?? new Date().toISOString() };
@@ -77,7 +88,7 @@ export function testRoutes(http: FastifyInstance, ctx: SwitchboardContext, notif
   });
 
   // Admin only (or an API key): it reaches every connected user.
-  http.post('/api/test/broadcast', async (request) => {
+  http.post('/api/test/broadcast', { schema: schemas.broadcast }, async (request) => {
     const caller = await requireServer(ctx, request);
     const body = parseOrFail(broadcastBody, request.body ?? {});
     const broadcast = await ctx.use('broadcast')({

@@ -52,7 +52,8 @@ describe('handshakesPerIpPerSecond', () => {
     const logs = captureLogs();
     const server = await startTestServer({
       logger: logs.logger,
-      config: { trustProxy: true, limits: { handshakesPerIpPerSecond: 1, handshakeBurst: 3 } },
+      // Handshake audit lines at info (their default is debug), so the refusal line is seen.
+      config: { trustProxy: true, log: { handshakes: 'info' }, limits: { handshakesPerIpPerSecond: 1, handshakeBurst: 3 } },
     });
     const attacker = from('203.0.113.9');
     // Three bad signatures are verified (and refused for it) within the burst …

@@ -9,6 +9,7 @@ import { Server } from 'socket.io';
 import type { SwitchboardConfig } from '../config/schema.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../monitoring/metrics.js';
+import { type HandshakeAudit, handshakeAudit } from './handshake-audit.js';
 import type { SwitchboardServer } from './socket-types.js';
 
 export function originAllowed(origins: readonly string[], origin: string | undefined): boolean {
@@ -18,9 +19,9 @@ export function originAllowed(origins: readonly string[], origin: string | undef
 }
 
 /** Counts and audits a WebSocket or polling handshake refused for its Origin. */
-function refusedOrigin({ logger, metrics }: SocketServerOptions, req: IncomingMessage): void {
+function refusedOrigin(metrics: Metrics, audit: HandshakeAudit, req: IncomingMessage): void {
   metrics.handshakeFailures.inc({ code: 'FORBIDDEN' });
-  logger.info(
+  audit(
     {
       audit: 'handshake',
       outcome: 'refused',
@@ -45,6 +46,7 @@ export function createSocketServer(
 ): SwitchboardServer {
   const origins = config.cors.origins ?? [];
   const anyOrigin = origins.includes('*');
+  const audit = handshakeAudit(options.logger, config.log.handshakes);
   return new Server(server, {
     path: config.socket.path,
     serveClient: config.socket.serveClient,
@@ -56,7 +58,7 @@ export function createSocketServer(
     cors: { origin: anyOrigin ? true : [...origins], credentials: true },
     allowRequest: (req, callback) => {
       if (originAllowed(origins, req.headers.origin)) return callback(null, true);
-      refusedOrigin(options, req);
+      refusedOrigin(options.metrics, audit, req);
       callback('Origin not allowed', false);
     },
     connectionStateRecovery:

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { SwitchboardContext } from '../core/context.js';
 import { fail } from '../core/errors.js';
 import { toIso } from '../core/ids.js';
+import { SERVER_AUTH } from '../http/api-docs.js';
 import { requireServer } from '../http/guards.js';
 import { parseOrFail } from '../realtime/validation.js';
 import type { DeliveryRow, OutboxRepo } from './outbox-repo.js';
@@ -46,13 +47,25 @@ export function toDeliveryView(row: DeliveryRow): DeliveryView {
 }
 
 export function registerWebhookRoutes(http: FastifyInstance, ctx: SwitchboardContext, repo: OutboxRepo, kick: () => void): void {
-  http.get('/api/webhooks/deliveries', async (request) => {
+  const deliveriesRoute = {
+    tags: ['webhooks'],
+    summary: 'Webhook deliveries by status, newest first (attempts, last status and error)',
+    security: SERVER_AUTH,
+    querystring: deliveriesQuerySchema,
+  };
+  const retryRoute = {
+    tags: ['webhooks'],
+    summary: "Retry an event's deliveries now (same `webhook-id`); failed ones become pending again",
+    security: SERVER_AUTH,
+    params: deliveryParamsSchema,
+  };
+  http.get('/api/webhooks/deliveries', { schema: deliveriesRoute }, async (request) => {
     await requireServer(ctx, request);
     const query = parseOrFail(deliveriesQuerySchema, request.query);
     return { ok: true, deliveries: (await repo.list(query)).map(toDeliveryView) };
   });
 
-  http.post('/api/webhooks/deliveries/:id/retry', async (request) => {
+  http.post('/api/webhooks/deliveries/:id/retry', { schema: retryRoute }, async (request) => {
     await requireServer(ctx, request);
     const { id } = parseOrFail(deliveryParamsSchema, request.params);
     if (!(await repo.exists(id))) throw fail('NOT_FOUND', `No webhook event "${id}"`);
