@@ -23,6 +23,8 @@ export type { SwitchboardServer, SwitchboardSocket };
 export interface ClusterStatus {
   /** Resolves when the backend answers (Redis PING); used by /ready. */
   ping(): Promise<void>;
+  /** Calls `listener` each time the adapter's connection is back after a drop (emits between nodes may have been lost). */
+  onReconnect?(listener: () => void): void;
 }
 
 /**
