@@ -9,9 +9,10 @@
  * broadcast per publishing node would not: each node's batches would race the
  * others' on every receiving node.
  *
- * The position check (cluster only) runs every `delivery.positionCheckIntervalMs`:
- * it finds publications whose emit was lost (Redis restarted, a node killed after its
- * commit) when nothing later revealed the gap, and fills them from the store.
+ * The position check (cluster only) runs every `delivery.positionCheckIntervalMs` and
+ * as soon as the adapter's Redis connection is back after a drop: it finds
+ * publications whose emit was lost (Redis restarted, a node killed after its commit)
+ * when nothing later revealed the gap, and fills them from the store.
  */
 import { Counter } from 'prom-client';
 import type { SwitchboardContext } from '../core/context.js';
@@ -103,9 +104,14 @@ export class ChannelFanout {
         if (!this.ctx.cluster || intervalMs === 0) return;
         timer = setInterval(() => void check(), intervalMs);
         timer.unref();
+        // Back from a Redis drop: what was lost meanwhile is filled now, not at the next tick.
+        this.ctx.cluster.onReconnect?.(() => {
+          if (timer) void check();
+        });
       },
       stop: () => {
         clearInterval(timer);
+        timer = undefined;
         this.sequencers.close();
       },
     };

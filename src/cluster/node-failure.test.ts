@@ -77,7 +77,11 @@ describe.skipIf(missing !== undefined)('presence and typing when a node dies', (
     const [a, b] = (await Promise.all([cluster.spawn(config), cluster.spawn(config)])) as [ChildNode, ChildNode];
     await converse(b, 'carol', 'dave');
     const { socket: dave } = await b.connect('dave');
+    // Carol's first connect is announced from node A through Redis: let it arrive
+    // before watching, or it lands in `online` below as if the reload had sent it.
+    const firstOnline = nextEvent<{ userId: string }>(dave, 'user:online', 15_000);
     const { socket: tab } = await a.connect('carol');
+    expect(await firstOnline).toMatchObject({ userId: 'carol' });
     const offline = collect(dave, 'user:offline');
     const online = collect(dave, 'user:online');
 

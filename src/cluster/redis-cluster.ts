@@ -96,6 +96,10 @@ export async function startRedisCluster({ config, logger, metrics, nodeId }: Red
     },
     shared: { client: clients.command, keyPrefix },
     ping: () => clients.ping(),
+    onReconnect(listener) {
+      // 'ready' follows every (re)connect; the first one happened in connect() above.
+      clients.sub.on('ready', listener);
+    },
     async close() {
       // The adapter first (it stops reading the stream, unsubscribes), then the clients.
       attached?.of('/').adapter.close();

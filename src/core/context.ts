@@ -27,6 +27,8 @@ export interface ClusterStatus {
   ping(): Promise<void>;
   /** The Redis command client and key prefix, for cluster-wide state a feature keeps (webhook occupancy, connection caps). */
   readonly shared: { readonly client: Redis; readonly keyPrefix: string };
+  /** Calls `listener` each time the adapter's connection is back after a drop (emits between nodes may have been lost). */
+  onReconnect?(listener: () => void): void;
 }
 
 /**

@@ -18,7 +18,7 @@ export const idempotencyConfig = {
         .positive()
         .default(30_000)
         .describe(
-          'A key whose first request never finished (its node died) may be taken over by a repeat after this long; until then a repeat waits (Kafka) or is answered CONFLICT (HTTP)',
+          'A key whose first request neither finished nor stored its effect (its node died) may be taken over by a repeat after this long; until then a repeat waits (Kafka) or is answered CONFLICT (HTTP)',
         ),
       sweepIntervalMs: z.number().int().positive().default(600_000).describe('How often expired keys are deleted'),
     })

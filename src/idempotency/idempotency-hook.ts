@@ -6,8 +6,11 @@
  * answered with the first answer (same status and body, header
  * `Idempotent-Replayed: true`) and the handler does not run; a repeat while the first
  * is still running is CONFLICT with `retryAfterMs`; the same key on a different
- * request (method, path or body) is CONFLICT. The answer is recorded before it is
- * sent, so a retry after any answer finds it. Answers that a retry may change (401,
+ * request (method, path or body) is CONFLICT. Writes of the handler that go through the
+ * group-commit writer mark the key applied in their own transaction, so a node dying
+ * after the commit and before the answer leaves a key that is never run again (a
+ * repeat is CONFLICT). The answer is recorded before it is sent, so a retry after any
+ * answer finds it. Answers that a retry may change (401,
  * 403, 409, 429, 5xx) are not kept: the claim is given up and a retry runs again.
  */
 import { createHash } from 'node:crypto';
@@ -15,7 +18,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { extractToken } from '../auth/token-sources.js';
 import type { SwitchboardContext } from '../core/context.js';
 import { fail, SwitchboardError } from '../core/errors.js';
-import type { IdempotencyRepo } from './idempotency-repo.js';
+import { writeContext } from '../store/write-context.js';
+import type { HeldClaim, IdempotencyRepo } from './idempotency-repo.js';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from './idempotency-schemas.js';
 
 declare module 'fastify' {
@@ -28,12 +32,6 @@ declare module 'fastify' {
 const MAX_KEY_LENGTH = MAX_IDEMPOTENCY_KEY_LENGTH;
 /** Answers kept for repeats: successes and refusals a retry cannot change. */
 const KEPT_ERRORS = new Set([400, 404, 413, 422]);
-
-interface HeldClaim {
-  scope: string;
-  key: string;
-  claimedAt: number;
-}
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -75,19 +73,28 @@ export function registerIdempotencyHook(app: FastifyInstance, ctx: SwitchboardCo
     if (!request.routeOptions.config?.idempotent) return;
     const key = keyOf(request);
     if (key === undefined) return;
+    // Before the first await, so that the handler runs in this context: the
+    // transaction that stores the effect marks the key applied (write-context.ts).
+    const holder: { claim?: HeldClaim } = {};
+    writeContext.enterWith({
+      inTransaction: (trx) => (holder.claim ? repo.markApplied(trx, holder.claim) : Promise.resolve()),
+    });
     const scope = await callerScope(ctx, request);
     if (!scope) return;
     const fingerprint = sha256(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`);
     const claim = await orUnavailable(() => repo.claim(scope, key, fingerprint));
     switch (claim.kind) {
       case 'claimed':
-        held.set(request, { scope, key, claimedAt: claim.claimedAt });
+        holder.claim = { scope, key, claimedAt: claim.claimedAt };
+        held.set(request, holder.claim);
         return;
       case 'done':
         reply.code(claim.status).header('idempotent-replayed', 'true').type('application/json; charset=utf-8');
         return reply.send(claim.body ?? '');
       case 'pending':
         throw fail('CONFLICT', 'A request with this Idempotency-Key is still in progress', { retryAfterMs: claim.retryAfterMs });
+      case 'applied':
+        throw fail('CONFLICT', 'This request was already applied; its answer could not be recorded then');
       case 'mismatch':
         throw fail('CONFLICT', 'This Idempotency-Key was used for a different request');
     }
@@ -103,8 +110,8 @@ export function registerIdempotencyHook(app: FastifyInstance, ctx: SwitchboardCo
         await repo.complete(claim.scope, claim.key, claim.claimedAt, status, typeof payload === 'string' ? payload : null);
       } else await repo.release(claim.scope, claim.key, claim.claimedAt);
     } catch (err) {
-      // The effect stands; a repeat finds the claim pending and, after the pending
-      // timeout, may run again (docs/api.md, "Idempotency keys").
+      // The effect stands; if it was marked applied a repeat answers CONFLICT, else it
+      // may run again after the pending timeout (docs/protocol.md, "Idempotency keys").
       ctx.logger.error({ err, key: claim.key }, 'the answer of an idempotent request could not be recorded');
     }
     return payload;

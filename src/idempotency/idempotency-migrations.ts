@@ -12,6 +12,7 @@ export const idempotencyMigrations: Record<string, Migration> = {
         .addColumn('fingerprint', 'text', (c) => c.notNull())
         .addColumn('status', 'integer')
         .addColumn('body', 'text')
+        .addColumn('applied_at', 'bigint')
         .addColumn('claimed_at', 'bigint', (c) => c.notNull())
         .addColumn('expires_at', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('idempotency_keys_pk', ['scope', 'key'])

@@ -13,6 +13,12 @@ export interface IdempotencyKeysTable {
   status: number | null;
   /** The answer's body (JSON text), or null. */
   body: string | null;
+  /**
+   * Epoch ms at which the effect committed, written in the effect's own transaction
+   * (src/store/write-context.ts); a claim with it is never run again, even when its
+   * answer was never recorded.
+   */
+  applied_at: number | null;
   /** Epoch ms of the claim (a claim older than the pending timeout may be taken over). */
   claimed_at: number;
   /** Epoch ms after which the key is forgotten. */

@@ -15,6 +15,12 @@ const config = {
   rateLimits: { default: { points: 1000, perSeconds: 1 } },
 };
 
+/** Whether the effect's own transaction marked the key applied. */
+async function applied(db: { store: import('../store/store.js').Store }, key: string): Promise<boolean> {
+  const row = await db.store.db.selectFrom('idempotency_keys').select('applied_at').where('key', '=', key).executeTakeFirstOrThrow();
+  return row.applied_at !== null;
+}
+
 function post(server: TestServer, path: string, body: unknown, key?: string, auth: { token?: string } = {}) {
   return server.request('POST', path, {
     ...(auth.token ? { token: auth.token } : { apiKey: true }),
@@ -33,6 +39,7 @@ describeEachStore('Idempotency-Key', (db) => {
     expect(again).toEqual(first);
     const rows = await db.store.db.selectFrom('notifications').select('id').where('user_id', '=', 'idem-n1').execute();
     expect(rows.map((r) => r.id)).toEqual(first.body.ids);
+    expect(await applied(db, 'notify-1')).toBe(true);
     await post(server, '/api/notify', body, 'notify-2');
     await post(server, '/api/notify', body);
     expect(await db.store.db.selectFrom('notifications').select('id').where('user_id', '=', 'idem-n1').execute()).toHaveLength(3);
@@ -46,6 +53,8 @@ describeEachStore('Idempotency-Key', (db) => {
     expect(again).toEqual(first);
     const history = await server.request('GET', `/api/channels/${channel}/history`, { apiKey: true });
     expect(history.body.publications.map((p: { offset: number }) => p.offset)).toEqual([first.body.offset]);
+    // The publication's own transaction marked the key applied.
+    expect(await applied(db, 'pub-1')).toBe(true);
 
     const { socket } = await server.connect('watcher');
     const seen: unknown[] = [];
@@ -72,6 +81,7 @@ describeEachStore('Idempotency-Key', (db) => {
     const again = await post(server, path, { content: 'hello' }, 'msg-1', aliceAgain);
     expect(first.status).toBe(201);
     expect(again).toEqual(first);
+    expect(await applied(db, 'msg-1')).toBe(true);
     // Bob's "msg-1" is his own key.
     const bob = await post(server, path, { content: 'hello' }, 'msg-1', { token: await server.token('idem-bob') });
     expect(bob.status).toBe(201);
@@ -131,5 +141,14 @@ describeEachStore('Idempotency-Key', (db) => {
     expect(await repo.claim('s', 'k1', 'f', t0 + 800)).toMatchObject({ kind: 'done', status: 200 });
     expect(await repo.claim('s', 'k1', 'f', t0 + 600 + 1000)).toMatchObject({ kind: 'claimed' });
     expect(await repo.sweep(t0 + 10_000)).toBeGreaterThan(0);
+
+    // The effect committed (and marked the claim in its transaction), then the node
+    // died before recording the answer: no repeat ever runs it again.
+    const claim = await repo.claim('s', 'k2', 'f', t0);
+    if (claim.kind !== 'claimed') throw new Error('not claimed');
+    await db.store.db.transaction().execute((trx) => repo.markApplied(trx, { scope: 's', key: 'k2', claimedAt: claim.claimedAt }, t0 + 1));
+    await repo.release('s', 'k2', claim.claimedAt); // a failure after the commit gives nothing up
+    expect(await repo.claim('s', 'k2', 'f', t0 + 100)).toMatchObject({ kind: 'pending' });
+    expect(await repo.claim('s', 'k2', 'f', t0 + 600)).toEqual({ kind: 'applied' });
   });
 });

@@ -6,6 +6,7 @@
  * over after `pendingTimeoutMs`.
  */
 import { fail } from '../core/errors.js';
+import { writeContext } from '../store/write-context.js';
 import type { IdempotencyRepo } from './idempotency-repo.js';
 
 /** Runs `effect` unless this key already ran it; resolves `{ ran }`. */
@@ -19,13 +20,15 @@ export function createOnce(repo: IdempotencyRepo, pendingTimeoutMs: number): Onc
     const deadline = Date.now() + pendingTimeoutMs + 5 * POLL_MS;
     while (Date.now() <= deadline) {
       const claim = await repo.claim(scope, key, key);
-      if (claim.kind === 'done' || claim.kind === 'mismatch') return { ran: false };
+      if (claim.kind === 'done' || claim.kind === 'applied' || claim.kind === 'mismatch') return { ran: false };
       if (claim.kind === 'pending') {
         await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MS, claim.retryAfterMs)));
         continue;
       }
+      const held = { scope, key, claimedAt: claim.claimedAt };
       try {
-        await effect();
+        // The effect's store transaction marks the key applied (write-context.ts).
+        await writeContext.run({ inTransaction: (trx) => repo.markApplied(trx, held) }, effect);
       } catch (error) {
         await repo.release(scope, key, claim.claimedAt).catch(() => {});
         throw error;

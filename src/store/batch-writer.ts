@@ -15,6 +15,9 @@
  *   (connection, lock, disk) fails the whole batch with UNAVAILABLE.
  * - The queue is bounded (`maxQueued`): past it, writes are refused with
  *   RATE_LIMITED instead of growing an unbounded backlog.
+ * - A write submitted inside a write context (write-context.ts: an idempotent
+ *   request) has that context's work run inside the transaction that commits it, so
+ *   the two commit together (the batch then always runs as a transaction).
  *
  * The same code runs on SQLite and PostgreSQL: the transaction comes from the
  * store's Kysely instance (on SQLite, the gated driver of sqlite-driver.ts).
@@ -24,6 +27,7 @@ import { fail, SwitchboardError } from '../core/errors.js';
 import type { Database } from './database.js';
 import type { Store } from './store.js';
 import { isStoreFailure } from './store-errors.js';
+import { type WriteContext, writeContext } from './write-context.js';
 
 /** How writes are grouped (config `database.batch`). */
 export interface BatchSettings {
@@ -70,6 +74,8 @@ export interface BatchSpec<I, O> {
 interface Pending<I, O> {
   item: I;
   weight: number;
+  /** The submitter's write context (an idempotent request): run inside the committing transaction. */
+  context?: WriteContext;
   resolve(value: O): void;
   reject(error: unknown): void;
 }
@@ -108,7 +114,7 @@ export class BatchWriter<I, O> {
       );
     }
     return new Promise<O>((resolve, reject) => {
-      this.queue.push({ item, weight: this.spec.weight?.(item) ?? 1, resolve, reject });
+      this.queue.push({ item, weight: this.spec.weight?.(item) ?? 1, context: writeContext.getStore(), resolve, reject });
       this.schedule();
     });
   }
@@ -177,12 +183,28 @@ export class BatchWriter<I, O> {
 
   private async transaction(batch: Array<Pending<I, O>>): Promise<Array<BatchOutcome<O>>> {
     const items = batch.map((p) => p.item);
-    const outcomes = this.spec.singleStatement?.(items)
-      ? // A Kysely instance runs the same queries as a transaction does.
-        await this.spec.write(this.store.db as Transaction<Database>, items)
-      : await this.store.db.transaction().execute((trx) => this.spec.write(trx, items));
+    const contexts = batch.some((p) => p.context);
+    const outcomes =
+      this.spec.singleStatement?.(items) && !contexts
+        ? // A Kysely instance runs the same queries as a transaction does.
+          await this.spec.write(this.store.db as Transaction<Database>, items)
+        : await this.store.db.transaction().execute(async (trx) => {
+            const written = await this.spec.write(trx, items);
+            if (contexts) await runContexts(trx, batch, written);
+            return written;
+          });
     if (outcomes.length !== items.length) throw new Error(`${this.spec.name}: ${outcomes.length} outcomes for ${items.length} writes`);
     return outcomes;
+  }
+}
+
+/** The write contexts of the batch's accepted writes, each once, inside its transaction. */
+async function runContexts<I, O>(trx: Transaction<Database>, batch: Array<Pending<I, O>>, outcomes: Array<BatchOutcome<O>>): Promise<void> {
+  const done = new Set<WriteContext>();
+  for (const [i, p] of batch.entries()) {
+    if (!p.context || done.has(p.context) || !outcomes[i]?.ok) continue;
+    done.add(p.context);
+    await p.context.inTransaction(trx);
   }
 }
 
