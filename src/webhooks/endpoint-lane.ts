@@ -7,7 +7,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { Logger } from '../core/logger.js';
-import type { WebhookEndpoint } from './endpoints.js';
+import { endpointLabel, type WebhookEndpoint } from './endpoints.js';
 import type { AttemptResult, DeliveryRow, OutboxRepo } from './outbox-repo.js';
 import { nextAttemptAt } from './retry-schedule.js';
 import type { WebhookSender } from './sender.js';
@@ -135,10 +135,4 @@ export class EndpointLane {
     }
     return { id: row.id, result: { ...sent, nextAttemptAt: next } };
   }
-}
-
-/** An endpoint as metrics and logs name it: without credentials or query (they may hold tokens). */
-export function endpointLabel(url: string): string {
-  const parsed = new URL(url);
-  return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
 }

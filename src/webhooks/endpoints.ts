@@ -19,3 +19,9 @@ export function resolveEndpoints(config: Readonly<SwitchboardConfig>): WebhookEn
     return { ...endpoint, wants: (type) => types === undefined || types.has(type) };
   });
 }
+
+/** An endpoint as metrics and logs name it: without credentials or query (they may hold tokens). */
+export function endpointLabel(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+}

@@ -6,7 +6,7 @@
  */
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Metrics } from '../monitoring/metrics.js';
-import { endpointLabel } from './endpoint-lane.js';
+import { endpointLabel } from './endpoints.js';
 import type { OutboxRepo } from './outbox-repo.js';
 
 export interface WebhookMetrics {
