@@ -9,7 +9,8 @@
  * - `member.joined` / `member.left` for a user's first socket in a joinLeave channel
  *   and its last one leaving.
  * User rooms (`user:{id}`, joined by every connection) and internal rooms are not
- * channels here: `user.online` says that already.
+ * channels here: `user.online` says that already. The sockets of a node that died are
+ * left by whichever node finds its heartbeat gone first (OccupancyStore.takeAbandoned).
  */
 
 import { parseChannel } from '../channels/channel-name.js';
@@ -19,9 +20,15 @@ import type { Deadlines } from '../presence/deadlines.js';
 import { isInternalRoom } from '../realtime/rooms.js';
 import type { OccupancyStore } from './occupancy.js';
 
-const channelKey = (channel: string) => `c|${channel}`;
-const memberKey = (channel: string, userId: string) => `m|${channel}|${userId}`;
-/** How often this node also sweeps for vacancies whose node died before settling them. */
+// Channel names cannot hold a newline, so these keys split back unambiguously.
+const channelKey = (channel: string) => `c\n${channel}`;
+const memberKey = (channel: string, userId: string) => `m\n${channel}\n${userId}`;
+
+function parseKey(key: string): { channel: string; userId?: string } {
+  const [kind, channel = '', ...rest] = key.split('\n');
+  return kind === 'm' ? { channel, userId: rest.join('\n') } : { channel };
+}
+/** How often (at most) this node sweeps for vacancies left unsettled and for dead nodes' sockets. */
 const SWEEP_INTERVAL_MS = 5000;
 
 export class OccupancyWatcher implements Service {
@@ -29,6 +36,7 @@ export class OccupancyWatcher implements Service {
   private readonly vacancies: Deadlines;
   private readonly wakes = new Set<NodeJS.Timeout>();
   private sweep: NodeJS.Timeout | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
   /** Socket → user, for `leave-room` (local routing data, not shared state). */
   private readonly users = new Map<string, string>();
   // Tracked, so a graceful shutdown waits for the leaves of the sockets it disconnects.
@@ -50,13 +58,17 @@ export class OccupancyWatcher implements Service {
     return this.ctx.domainEvents.wants('member.joined') || this.ctx.domainEvents.wants('member.left');
   }
 
-  start(): void {
+  async start(): Promise<void> {
     if (!this.tracksChannels && !this.tracksMembers) return;
+    // Alive before the first join, so no other node takes this node's sockets for a dead one's.
+    await this.beat();
     const adapter = this.ctx.io.of('/').adapter;
     adapter.on('join-room', this.onJoin);
     adapter.on('leave-room', this.onLeave);
-    this.sweep = setInterval(() => void this.settleDue(), SWEEP_INTERVAL_MS);
+    this.sweep = setInterval(() => void this.sweepOnce(), Math.min(SWEEP_INTERVAL_MS, this.ctx.config.redis.nodeTimeoutMs));
+    this.heartbeat = setInterval(() => void this.beat(), this.ctx.config.redis.heartbeatIntervalMs);
     this.sweep.unref();
+    this.heartbeat.unref();
   }
 
   stop(): void {
@@ -64,6 +76,7 @@ export class OccupancyWatcher implements Service {
     adapter.off('join-room', this.onJoin);
     adapter.off('leave-room', this.onLeave);
     clearInterval(this.sweep);
+    clearInterval(this.heartbeat);
     for (const wake of this.wakes) clearTimeout(wake);
     this.wakes.clear();
   }
@@ -102,11 +115,35 @@ export class OccupancyWatcher implements Service {
     if (!channel) return;
     const userId = this.users.get(socketId) ?? this.ctx.io.of('/').sockets.get(socketId)?.data.userId;
     await this.guard(room, async () => {
-      if (this.tracksChannels && (await this.occupancy.leave(channelKey(room), socketId)).last) await this.vacancyStarted(room);
-      if (channel.joinLeave && userId && this.tracksMembers && (await this.occupancy.leave(memberKey(room, userId), socketId)).last) {
-        await this.ctx.domainEvents.emit('member.left', { channel: room, userId });
-      }
+      if (this.tracksChannels) await this.leaveKey(channelKey(room), socketId);
+      if (channel.joinLeave && userId && this.tracksMembers) await this.leaveKey(memberKey(room, userId), socketId);
     });
+  }
+
+  /** One socket out of a channel's set (`channel.vacated` to come) or a member's (`member.left`). */
+  private async leaveKey(key: string, socketId: string): Promise<void> {
+    if (!(await this.occupancy.leave(key, socketId)).last) return;
+    const { channel, userId } = parseKey(key);
+    if (userId === undefined) await this.vacancyStarted(channel);
+    else await this.ctx.domainEvents.emit('member.left', { channel, userId });
+  }
+
+  private async beat(): Promise<void> {
+    try {
+      await this.occupancy.heartbeat();
+    } catch (err) {
+      this.ctx.logger.warn({ err }, 'webhook occupancy heartbeat failed');
+    }
+  }
+
+  /** Vacancies due, and the sockets of nodes that died (their channels may be empty now). */
+  private async sweepOnce(): Promise<void> {
+    await this.settleDue();
+    try {
+      for (const { key, socketId } of await this.occupancy.takeAbandoned()) await this.leaveKey(key, socketId);
+    } catch (err) {
+      this.ctx.logger.warn({ err }, 'webhook occupancy sweep of dead nodes failed');
+    }
   }
 
   private async vacancyStarted(channel: string): Promise<void> {

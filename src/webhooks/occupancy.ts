@@ -6,6 +6,12 @@
  * state lives (this process alone, or Redis in redis-occupancy.ts), never per node.
  */
 
+/** A socket that was in `key` on a node that died. */
+export interface Abandoned {
+  key: string;
+  socketId: string;
+}
+
 export interface OccupancyStore {
   /**
    * Adds socket `socketId` to `key`'s set. `first`: the set was empty; `announce`:
@@ -16,9 +22,16 @@ export interface OccupancyStore {
   leave(key: string, socketId: string): Promise<{ last: boolean }>;
   /** The debounce of `key` ended: true (once) when it is still empty and was announced. */
   settle(key: string): Promise<boolean>;
+  /** Says this node is alive (its sockets are not to be swept). */
+  heartbeat(): Promise<void>;
+  /**
+   * The sockets of nodes whose heartbeat stopped, each handed to one caller: the
+   * caller leaves them (and announces what that ends). Empty on a single node.
+   */
+  takeAbandoned(): Promise<Abandoned[]>;
 }
 
-/** In-memory occupancy, for a single node. */
+/** In-memory occupancy, for a single node (which has no other node to outlive). */
 export function createMemoryOccupancy(): OccupancyStore {
   const sockets = new Map<string, Set<string>>();
   const announced = new Set<string>();
@@ -45,6 +58,10 @@ export function createMemoryOccupancy(): OccupancyStore {
     async settle(key) {
       if ((sockets.get(key)?.size ?? 0) > 0) return false;
       return announced.delete(key);
+    },
+    async heartbeat() {},
+    async takeAbandoned() {
+      return [];
     },
   };
 }

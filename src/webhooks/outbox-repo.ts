@@ -13,7 +13,7 @@
  * `webhook-id` is the same, so the receiver de-duplicates.
  */
 import { randomBytes } from 'node:crypto';
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { DomainEvent } from '../core/domain-events.js';
 import { newId } from '../core/ids.js';
 import type { WebhookPayload } from '../protocol/webhook-events.js';
@@ -115,41 +115,34 @@ export class OutboxRepo {
 
   /** Writes the outcome of attempts made under `token` (rows lost to another node stay untouched). */
   async finish(token: string, results: ReadonlyArray<{ id: string; result: AttemptResult }>, now = Date.now()): Promise<void> {
-    const succeeded = results.filter((r) => r.result.ok);
+    // One UPDATE per kind of outcome (status and error alike), not per row: a dead
+    // endpoint's failures come in groups that differ only in their next attempt.
     await this.store.db.transaction().execute(async (trx) => {
-      if (succeeded.length > 0) {
-        for (const group of groupByStatus(succeeded)) {
-          await trx
-            .updateTable('webhook_deliveries')
-            .set((eb) => ({
-              status: 'succeeded',
-              attempts: eb('attempts', '+', 1),
-              last_status: group.status,
-              last_error: null,
-              claimed_by: null,
-              claimed_until: null,
-              finished_at: now,
-            }))
-            .where('id', 'in', group.ids)
-            .where('claimed_by', '=', token)
-            .execute();
-        }
-      }
-      for (const { id, result } of results) {
-        if (result.ok) continue;
+      for (const group of groupOutcomes(results)) {
+        const { result } = group;
+        const gaveUp = !result.ok && result.nextAttemptAt === null;
+        const retried = !result.ok && !gaveUp;
+        const nextAttempt = sql<number>`case ${sql.ref('id')} ${sql.join(
+          group.rows.map((r) => sql`when ${r.id} then ${String((r.result as { nextAttemptAt: number }).nextAttemptAt)}`),
+          sql` `,
+        )} end`;
         await trx
           .updateTable('webhook_deliveries')
           .set((eb) => ({
-            status: result.nextAttemptAt === null ? 'failed' : 'pending',
+            status: result.ok ? 'succeeded' : gaveUp ? 'failed' : 'pending',
             attempts: eb('attempts', '+', 1),
-            next_attempt_at: result.nextAttemptAt ?? now,
             last_status: result.status,
-            last_error: result.error.slice(0, 500),
+            last_error: result.ok ? null : result.error.slice(0, 500),
             claimed_by: null,
             claimed_until: null,
-            finished_at: result.nextAttemptAt === null ? now : null,
+            finished_at: retried ? null : now,
+            ...(retried ? { next_attempt_at: sql<number>`cast(${nextAttempt} as bigint)` } : {}),
           }))
-          .where('id', '=', id)
+          .where(
+            'id',
+            'in',
+            group.rows.map((r) => r.id),
+          )
           .where('claimed_by', '=', token)
           .execute();
       }
@@ -224,12 +217,19 @@ export class OutboxRepo {
   }
 }
 
-function groupByStatus(results: ReadonlyArray<{ id: string; result: AttemptResult }>): Array<{ status: number | null; ids: string[] }> {
-  const groups = new Map<number | null, string[]>();
-  for (const { id, result } of results) {
-    const ids = groups.get(result.status) ?? [];
-    ids.push(id);
-    groups.set(result.status, ids);
+type Finished = { id: string; result: AttemptResult };
+
+/** Outcomes that differ only in their next attempt, together. */
+function groupOutcomes(results: readonly Finished[]): Array<{ result: AttemptResult; rows: Finished[] }> {
+  const groups = new Map<string, { result: AttemptResult; rows: Finished[] }>();
+  for (const finished of results) {
+    const { result } = finished;
+    const key = result.ok
+      ? `ok ${result.status}`
+      : `${result.nextAttemptAt === null ? 'gave up' : 'retry'} ${result.status} ${result.error}`;
+    const group = groups.get(key) ?? { result, rows: [] };
+    group.rows.push(finished);
+    groups.set(key, group);
   }
-  return [...groups].map(([status, ids]) => ({ status, ids }));
+  return [...groups.values()];
 }

@@ -97,4 +97,25 @@ describe.skipIf(reason !== undefined)('webhooks on two nodes (PostgreSQL + Redis
     expect(receiver.events('member.left').map((e) => e.data.userId)).toEqual(['bob', 'alice']);
     expect(receiver.invalid).toEqual([]);
   });
+
+  it('a node that dies: a survivor sends channel.vacated, member.left and user.offline for its sockets', async () => {
+    const receiver = await startWebhookReceiver();
+    const cluster = testCluster();
+    const config = { ...nodeConfig(receiver), redis: { heartbeatIntervalMs: 200, nodeTimeoutMs: 1500 } };
+    const doomed = await cluster.spawn(config);
+    await cluster.node(config);
+    const { socket } = await doomed.connect('alice');
+    await subscribeOk(socket, { channel: 'room:9' });
+    await waitFor(() => count(receiver, 'channel.occupied') === 1 && count(receiver, 'member.joined') === 1, 20_000, 'occupied');
+
+    await doomed.kill();
+    await waitFor(() => count(receiver, 'channel.vacated') === 1, 20_000, 'channel.vacated from the survivor');
+    await waitFor(() => count(receiver, 'member.left') === 1, 20_000, 'member.left from the survivor');
+    await waitFor(() => count(receiver, 'user.offline') === 1, 20_000, 'user.offline from the survivor');
+    expect(receiver.events('channel.vacated')[0]?.data).toEqual({ channel: 'room:9' });
+    expect(receiver.events('member.left')[0]?.data).toEqual({ channel: 'room:9', userId: 'alice' });
+    const ids = receiver.accepted.map((attempt) => attempt.webhookId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(receiver.invalid).toEqual([]);
+  });
 });

@@ -95,7 +95,9 @@ export const webhooksFeature = defineFeature({
       nodeId: ctx.nodeId,
     });
     ctx.domainEvents.attach(outboxSink(repo, endpoints, ctx, () => outbox.kick()));
-    const occupancy = ctx.cluster ? createRedisOccupancy(ctx.cluster.shared.client, ctx.cluster.shared.keyPrefix) : createMemoryOccupancy();
+    const occupancy = ctx.cluster
+      ? createRedisOccupancy({ ...ctx.cluster.shared, nodeId: ctx.nodeId, nodeTimeoutMs: ctx.config.redis.nodeTimeoutMs })
+      : createMemoryOccupancy();
     const watcher = new OccupancyWatcher(ctx, occupancy);
     addStatusRow(ctx, repo);
     // Off the connection's path: the `connected` payload does not wait for the outbox,
