@@ -102,6 +102,19 @@ describe('connectTimeoutMs', () => {
   });
 });
 
+describe('sessions without CONNECT per IP', () => {
+  it('refuses more than handshakeBurst pending Engine.IO sessions from one address, until they close', async () => {
+    const server = await startTestServer({ config: { trustProxy: true, limits: { handshakeBurst: 2, connectTimeoutMs: 300 } } });
+    const handshake = () => fetch(`${server.url}/socket.io/?EIO=4&transport=polling`, { headers: { 'x-forwarded-for': '203.0.113.60' } });
+    expect((await handshake()).status).toBe(200);
+    expect((await handshake()).status).toBe(200);
+    expect((await handshake()).status).toBe(403);
+    const other = await server.connect('erin', from('198.51.100.60'));
+    expect((await emitAck(other.socket, 'ping')).ok).toBe(true);
+    await waitFor(async () => (await handshake()).status === 200, 5000, 'the pending sessions to close');
+  });
+});
+
 describe('trustProxy on HTTP', () => {
   it('request.ip is the last X-Forwarded-For entry, the one the proxy added', async () => {
     const logs = captureLogs();
