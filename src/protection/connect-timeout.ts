@@ -25,9 +25,12 @@ type AllowRequest = (req: IncomingMessage, callback: (err: string | null | undef
 export function boundSessionsWithoutConnect(io: SwitchboardServer, options: PendingSessionOptions): void {
   io.connectTimeout(options.timeoutMs * 2);
   const pending = new Map<string, number>();
+  /** The address each pending session was counted under (read once, while its request is live). */
+  const counted = new WeakMap<object, string>();
   const settled = new WeakSet<object>();
-  const settle = (conn: object, address: string) => {
-    if (settled.has(conn)) return;
+  const settle = (conn: object) => {
+    const address = counted.get(conn);
+    if (address === undefined || settled.has(conn)) return;
     settled.add(conn);
     const left = (pending.get(address) ?? 1) - 1;
     if (left > 0) pending.set(address, left);
@@ -45,9 +48,10 @@ export function boundSessionsWithoutConnect(io: SwitchboardServer, options: Pend
     else callback(null, true);
   };
 
-  io.on('connection', (socket) => settle(socket.conn, options.addressOf(socket.conn.request)));
+  io.on('connection', (socket) => settle(socket.conn));
   io.engine.on('connection', (conn) => {
     const address = options.addressOf(conn.request);
+    counted.set(conn, address);
     pending.set(address, (pending.get(address) ?? 0) + 1);
     const timer = setTimeout(() => {
       if (!settled.has(conn) && conn.readyState === 'open') conn.close(true);
@@ -55,7 +59,7 @@ export function boundSessionsWithoutConnect(io: SwitchboardServer, options: Pend
     timer.unref();
     conn.once('close', () => {
       clearTimeout(timer);
-      settle(conn, address);
+      settle(conn);
     });
   });
 }

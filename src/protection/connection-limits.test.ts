@@ -124,3 +124,15 @@ describe('trustProxy on HTTP', () => {
     expect(created?.address).toBe('203.0.113.77');
   });
 });
+
+describe('polling clients', () => {
+  it('are counted under their own address too (the handshake request may be gone when CONNECT arrives)', async () => {
+    const server = await startTestServer({ config: { trustProxy: true, limits: { maxConnectionsPerIp: 1 } } });
+    await server.connect('p1', { transports: ['polling'], ...from('203.0.113.70') });
+    const refused = await expectRefused(server.url, { token: await server.token('p2'), transports: ['polling'], ...from('203.0.113.70') });
+    expect(refused.data?.code).toBe('RATE_LIMITED');
+    const other = await server.connect('p3', { transports: ['polling'], ...from('198.51.100.70') });
+    expect((await emitAck(other.socket, 'ping')).ok).toBe(true);
+    expect(await server.switchboard.connectionCount('ip', '203.0.113.70')).toBe(1);
+  });
+});
