@@ -161,7 +161,9 @@ export async function createSwitchboard(
   // Set by close(): new handshakes are refused, and the mount answers 503 afterwards.
   let closing = false;
   const host = captureHostListeners(server);
-  const http = await startup.step('http api', {}, () => createHttpApp({ server, logger, metrics, corsOrigins: config.cors.origins, trustProxy: config.trustProxy }));
+  const http = await startup.step('http api', {}, () =>
+    createHttpApp({ server, logger, metrics, corsOrigins: config.cors.origins, trustProxy: config.trustProxy }),
+  );
   const io = await startup.step(
     'socket.io',
     { configKey: 'socket' },
