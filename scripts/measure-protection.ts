@@ -59,12 +59,22 @@ const { io } = require(workerData.ioPath);
 const socket = io(workerData.url, { transports: ['websocket'], reconnection: false, auth: { token: workerData.token } });
 let errors = 0, maxEcho = 0;
 socket.on('error', (e) => { errors++; maxEcho = Math.max(maxEcho, (e.event || '').length); });
-socket.once('connected', () => {
+socket.once('connected', async () => {
+  if (workerData.mode === 'echo') {
+    // A guest echoing 900 KB payloads inside the rate limit (10/s) without reading the answers.
+    socket.io.engine.transport.ws._socket.pause();
+    const payload = 'p'.repeat(900000);
+    for (let i = 0; i < 40 && socket.connected; i++) {
+      socket.emit('echo', payload);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return;
+  }
   const name = 'n'.repeat(900000);
   for (let i = 0; i < 200; i++) socket.emit(name);
 });
 const done = (cut) => { parentPort.postMessage({ errors, maxEcho, cut }); socket.close(); setTimeout(() => process.exit(0), 100); };
-socket.once('disconnect', () => done(true));
+socket.io.engine.on('close', () => done(true));
 setTimeout(() => done(false), 10000);
 `;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -157,6 +167,29 @@ async function closeAll(results: Array<{ socket: Socket }>) {
     'Reflection (200 unknown events, 900 KB names)',
     'names echoed whole; RSS +199 MB in 6 s; not rate-limited nor counted',
     `${result.errors} error events, longest echoed name ${result.maxEcho} chars; socket ${result.cut ? 'cut for flooding' : 'still connected'}; server heap ${mb(heap() - heapBefore)} after, peak +${mb(heapPeak)}`,
+  );
+}
+
+// 2b. A guest echoing 900 KB payloads inside the rate limit, not reading the answers.
+{
+  const heapBefore = heap();
+  peakHeap = heapBefore;
+  const guest = (await (await fetch(`${url}/api/sessions`, { method: 'POST' })).json()) as { token: string };
+  const cutsBefore = lines.filter((l) => l.msg === 'disconnecting a slow consumer').length;
+  const started = Date.now();
+  const result = await new Promise<{ cut: boolean }>((resolve, reject) => {
+    const worker = new Worker(REFLECTOR, {
+      eval: true,
+      workerData: { url, token: guest.token, mode: 'echo', ioPath: require.resolve('socket.io-client') },
+    });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  const cut = lines.filter((l) => l.msg === 'disconnecting a slow consumer').slice(cutsBefore)[0];
+  row(
+    'Guest echoing 900 KB payloads inside the rate limit, not reading',
+    'RSS +32 MB/s',
+    `${result.cut && cut ? `cut as a slow consumer after ${((Date.now() - started) / 1000).toFixed(1)} s with ${mb(cut.queuedBytes as number)} queued` : 'not cut'}; server heap peak +${mb(peakHeap - heapBefore)}, ${mb(heap() - heapBefore)} after`,
   );
 }
 
@@ -255,16 +288,21 @@ async function closeAll(results: Array<{ socket: Socket }>) {
 
 // 6. 3,000 Engine.IO sessions that never send CONNECT.
 {
+  await sleep(3_500);
   const engine = server.switchboard.context.io.engine;
   const before = engine.clientsCount;
-  await inBatches(3_000, 300, async () => (await fetch(`${url}/socket.io/?EIO=4&transport=polling`)).text());
+  const statuses = await inBatches(3_000, 300, async () => {
+    const res = await fetch(`${url}/socket.io/?EIO=4&transport=polling`);
+    await res.text();
+    return res.status;
+  });
   const opened = engine.clientsCount - before;
   const started = Date.now();
   while (engine.clientsCount > before && Date.now() - started < 60_000) await sleep(100);
   row(
     '3,000 Engine.IO sessions that never send CONNECT',
-    'held for 45 s',
-    `${opened} opened, all closed ${((Date.now() - started) / 1000).toFixed(1)} s later (connectTimeoutMs ${config.limits.connectTimeoutMs})`,
+    'all 3,000 held for 45 s',
+    `${statuses.filter((s) => s === 200).length} opened (at most handshakeBurst ${config.limits.handshakeBurst} pending per IP), ${statuses.filter((s) => s === 403).length} refused; ${opened} still open after the burst, all closed ${((Date.now() - started) / 1000).toFixed(1)} s later (connectTimeoutMs ${config.limits.connectTimeoutMs})`,
   );
 }
 

@@ -24,8 +24,9 @@ export interface AdmissionOptions {
   refused(limit: string): void;
 }
 
+/** The client IP of a socket; `handshake.address` was read when the session opened (a polling request's own socket may be gone by now). */
 export function addressOf(socket: SwitchboardSocket, trustProxy: boolean): string {
-  return clientAddress(socket.conn.request.socket.remoteAddress, socket.handshake.headers, trustProxy);
+  return clientAddress(socket.handshake.address, socket.handshake.headers, trustProxy);
 }
 
 export function createAdmission(options: AdmissionOptions): AdmissionCheck {

@@ -56,4 +56,16 @@ describe.skipIf(reason !== undefined)('limits across nodes on Redis', () => {
     await a.connect('carol');
     await a.connect('carol');
   });
+
+  it('a Redis that lost the counters gets them back from each node at its next heartbeat', async () => {
+    const cluster = testCluster();
+    const a = await cluster.node({ limits: { maxConnectionsPerUser: 2 }, redis: fastHeartbeat });
+    await a.connect('dana');
+    await a.connect('dana');
+    const keys = await cluster.redis.keys(`${cluster.prefix}conns:*`);
+    expect(keys.length).toBeGreaterThan(0);
+    await cluster.redis.del(...keys);
+    await waitFor(async () => (await a.switchboard.connectionCount('user', 'dana')) === 2, 5000, 'the counts written back');
+    expect((await expectRefused(a.url, { token: await a.token('dana') })).data?.code).toBe('RATE_LIMITED');
+  });
 });

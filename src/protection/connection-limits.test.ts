@@ -103,6 +103,19 @@ describe('connectTimeoutMs', () => {
   });
 });
 
+describe('sessions without CONNECT per IP', () => {
+  it('refuses more than handshakeBurst pending Engine.IO sessions from one address, until they close', async () => {
+    const server = await startTestServer({ config: { trustProxy: true, limits: { handshakeBurst: 2, connectTimeoutMs: 300 } } });
+    const handshake = () => fetch(`${server.url}/socket.io/?EIO=4&transport=polling`, { headers: { 'x-forwarded-for': '203.0.113.60' } });
+    expect((await handshake()).status).toBe(200);
+    expect((await handshake()).status).toBe(200);
+    expect((await handshake()).status).toBe(403);
+    const other = await server.connect('erin', from('198.51.100.60'));
+    expect((await emitAck(other.socket, 'ping')).ok).toBe(true);
+    await waitFor(async () => (await handshake()).status === 200, 5000, 'the pending sessions to close');
+  });
+});
+
 describe('trustProxy on HTTP', () => {
   it('request.ip is the last X-Forwarded-For entry, the one the proxy added', async () => {
     const logs = captureLogs();
@@ -110,5 +123,17 @@ describe('trustProxy on HTTP', () => {
     await server.request('POST', '/api/sessions', { headers: { 'x-forwarded-for': '198.51.100.9, 203.0.113.77' } });
     const created = logs.lines.find((line) => line.msg === 'guest session created');
     expect(created?.address).toBe('203.0.113.77');
+  });
+});
+
+describe('polling clients', () => {
+  it('are counted under their own address too (the handshake request may be gone when CONNECT arrives)', async () => {
+    const server = await startTestServer({ config: { trustProxy: true, limits: { maxConnectionsPerIp: 1 } } });
+    await server.connect('p1', { transports: ['polling'], ...from('203.0.113.70') });
+    const refused = await expectRefused(server.url, { token: await server.token('p2'), transports: ['polling'], ...from('203.0.113.70') });
+    expect(refused.data?.code).toBe('RATE_LIMITED');
+    const other = await server.connect('p3', { transports: ['polling'], ...from('198.51.100.70') });
+    expect((await emitAck(other.socket, 'ping')).ok).toBe(true);
+    expect(await server.switchboard.connectionCount('ip', '203.0.113.70')).toBe(1);
   });
 });

@@ -10,7 +10,8 @@ import type { SwitchboardContext } from '../core/context.js';
 import { defineFeature } from '../core/feature.js';
 import type { Service } from '../core/lifecycle.js';
 import { createAdmission } from './admission.js';
-import { closeSessionsWithoutConnect } from './connect-timeout.js';
+import { clientAddress } from './client-address.js';
+import { boundSessionsWithoutConnect } from './connect-timeout.js';
 import { type ConnectionCaps, createMemoryConnectionCaps } from './connection-caps.js';
 import { limitJsonDepth, limitSessionCreation } from './http-limits.js';
 import { createIpRates } from './ip-rates.js';
@@ -59,7 +60,12 @@ export const protectionFeature = defineFeature({
     const ipRates = createIpRates(ctx);
     const { caps, services } = connectionCaps(ctx);
 
-    closeSessionsWithoutConnect(ctx.io, limits.connectTimeoutMs);
+    boundSessionsWithoutConnect(ctx.io, {
+      timeoutMs: limits.connectTimeoutMs,
+      maxPending: limits.handshakeBurst,
+      addressOf: (req) => clientAddress(req.socket.remoteAddress, req.headers, trustProxy),
+      refused: () => refused('pendingSessionsPerIp'),
+    });
     ctx.io.engine.on('connection', (conn) =>
       watchSlowConsumer(conn, { maxBytes: limits.maxBufferedBytesPerSocket, logger: ctx.logger, onCut: () => metrics.slowConsumers.inc() }),
     );
