@@ -17,6 +17,7 @@ import { Worker } from 'node:worker_threads';
 import { pino } from 'pino';
 import { io, type Socket } from 'socket.io-client';
 import { signToken } from '../src/auth/sign-token.js';
+import type { SwitchboardConfigInput } from '../src/config/schema.js';
 import { loadConfig } from '../src/features.js';
 import { startServer } from '../src/server.js';
 
@@ -24,18 +25,13 @@ const SECRET = 'measure-secret-with-enough-length-0123456789';
 const API_KEY = 'sk_measure_0123456789abcdef';
 const lines: Array<Record<string, unknown>> = [];
 const logger = pino({ level: 'info' }, { write: (chunk: string) => void lines.push(JSON.parse(chunk)) });
-const config = loadConfig({
-  env: {},
-  overrides: {
-    env: 'test',
-    port: 0,
-    host: '127.0.0.1',
-    auth: { jwtSecret: SECRET },
-    apiKeys: [API_KEY],
-    database: { url: 'sqlite::memory:' },
-    cors: { origins: ['https://app.example'] },
-  },
-});
+/** A server on 127.0.0.1 with an in-memory store and the production limits, unless `overrides` change them. */
+const localConfig = (overrides: SwitchboardConfigInput) =>
+  loadConfig({
+    env: {},
+    overrides: { env: 'test', port: 0, host: '127.0.0.1', auth: { jwtSecret: SECRET }, database: { url: 'sqlite::memory:' }, ...overrides },
+  });
+const config = localConfig({ apiKeys: [API_KEY], cors: { origins: ['https://app.example'] } });
 const server = await startServer({ config, logger });
 const url = server.url;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -250,18 +246,7 @@ async function closeAll(results: Array<{ socket: Socket }>) {
 
 // 4b. The same with the handshake rate lifted, so the connection caps alone decide.
 {
-  const capsConfig = loadConfig({
-    env: {},
-    overrides: {
-      env: 'test',
-      port: 0,
-      host: '127.0.0.1',
-      auth: { jwtSecret: SECRET },
-      database: { url: 'sqlite::memory:' },
-      log: { level: 'silent' },
-      limits: { handshakesPerIpPerSecond: 100_000, handshakeBurst: 100_000 },
-    },
-  });
+  const capsConfig = localConfig({ log: { level: 'silent' }, limits: { handshakesPerIpPerSecond: 100_000, handshakeBurst: 100_000 } });
   const capsServer = await startServer({ config: capsConfig, logger: pino({ level: 'silent' }) });
   const hot = await token('hot-user');
   const results = await inBatches(3_000, 100, async (i) => open({ token: i % 2 === 0 ? hot : await token(`u${i}`) }, {}, capsServer.url));
