@@ -58,8 +58,10 @@ export function createAdmission(options: AdmissionOptions): AdmissionCheck {
         released = true;
         caps.release(claims).catch((err) => options.logger.warn({ err }, 'connection cap release failed'));
       };
-      socket.once('disconnect', release);
-      socket.conn.once('close', release);
+      // `on`, not `once`: release is idempotent, and each `once` allocates a wrapper
+      // and a bound function per socket for the whole life of the connection.
+      socket.on('disconnect', release);
+      socket.conn.on('close', release);
     },
   };
 }

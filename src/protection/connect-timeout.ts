@@ -9,6 +9,7 @@
  * 'closing' and ours could not end it. Refused handshakes (connect_error) end here too.
  */
 import type { IncomingMessage } from 'node:http';
+import type { Socket as EngineConnection } from 'engine.io';
 import type { SwitchboardServer } from '../realtime/socket-types.js';
 
 export interface PendingSessionOptions {
@@ -25,13 +26,18 @@ type AllowRequest = (req: IncomingMessage, callback: (err: string | null | undef
 export function boundSessionsWithoutConnect(io: SwitchboardServer, options: PendingSessionOptions): void {
   io.connectTimeout(options.timeoutMs * 2);
   const pending = new Map<string, number>();
-  /** The address each pending session was counted under (read once, while its request is live). */
-  const counted = new WeakMap<object, string>();
-  const settled = new WeakSet<object>();
-  const settle = (conn: object) => {
-    const address = counted.get(conn);
-    if (address === undefined || settled.has(conn)) return;
-    settled.add(conn);
+  /**
+   * What a pending session holds until it connects or closes (the address it was
+   * counted under, read once while its request is live); nothing is kept after that.
+   */
+  const watches = new WeakMap<object, { address: string; timer: NodeJS.Timeout; onClose: () => void }>();
+  const settle = (conn: EngineConnection) => {
+    const watch = watches.get(conn);
+    if (watch === undefined) return;
+    const { address } = watch;
+    watches.delete(conn);
+    clearTimeout(watch.timer);
+    conn.off('close', watch.onClose);
     const left = (pending.get(address) ?? 1) - 1;
     if (left > 0) pending.set(address, left);
     else pending.delete(address);
@@ -49,17 +55,15 @@ export function boundSessionsWithoutConnect(io: SwitchboardServer, options: Pend
   };
 
   io.on('connection', (socket) => settle(socket.conn));
-  io.engine.on('connection', (conn) => {
+  io.engine.on('connection', (conn: EngineConnection) => {
     const address = options.addressOf(conn.request);
-    counted.set(conn, address);
     pending.set(address, (pending.get(address) ?? 0) + 1);
     const timer = setTimeout(() => {
-      if (!settled.has(conn) && conn.readyState === 'open') conn.close(true);
+      if (watches.has(conn) && conn.readyState === 'open') conn.close(true);
     }, options.timeoutMs);
     timer.unref();
-    conn.once('close', () => {
-      clearTimeout(timer);
-      settle(conn);
-    });
+    const onClose = () => settle(conn);
+    watches.set(conn, { address, timer, onClose });
+    conn.on('close', onClose);
   });
 }
