@@ -30,7 +30,7 @@ export async function startupBanner(url: string, port: number, cli: CliConfig): 
     `  Switchboard listening on ${url} (${binding(config, port)})`,
     `  ${exposure(config)}`,
     `  store: ${config.database.url.replace(/\/\/[^@]*@/, '//***@')}   node mode: ${config.redis.url ? 'cluster (Redis)' : 'single node'}`,
-    `  dashboard: ${url}/dashboard   health: ${url}/health   status: ${url}/api/status   metrics: ${url}/metrics`,
+    `  dashboard: ${url}/dashboard   API docs: ${url}/docs   health: ${url}/health   metrics: ${url}/metrics`,
   ];
   if (cli.devApiKey) {
     lines.push(
