@@ -7,6 +7,7 @@ import { fail } from '../core/errors.js';
 import { defineFeature } from '../core/feature.js';
 import { parseOrFail } from '../realtime/validation.js';
 import { createBatchWriter } from '../store/batch-writer.js';
+import type { WriteContext } from '../store/write-context.js';
 import { Backpressure } from './backpressure.js';
 import { ChannelFanout } from './channel-fanout.js';
 import { parseChannel } from './channel-name.js';
@@ -31,7 +32,8 @@ declare module '../core/context.js' {
      * publication got, or `offset: null` on a channel without history.
      * @example await sb.publish('trip:42', 'trip:updated', { changes: { name: 'Lisbon' } })
      */
-    publish(channel: string, event: string, data?: unknown): Promise<PublishResult>;
+    /** `options.writeContext` is internal (the idempotency feature's key, committed with the publication). */
+    publish(channel: string, event: string, data?: unknown, options?: { writeContext?: WriteContext }): Promise<PublishResult>;
   }
 }
 
@@ -57,12 +59,17 @@ export const channelsFeature = defineFeature({
 
     // The server's own publish: no policy check (the caller is the app backend), but
     // the channel must exist for the one policy module.
-    const publish = async (channel: string, event: string, data?: unknown): Promise<PublishResult> => {
+    const publish = async (
+      channel: string,
+      event: string,
+      data?: unknown,
+      internal?: { writeContext?: WriteContext },
+    ): Promise<PublishResult> => {
       const body = parseOrFail(publishBodySchema, { channel, event, data });
       const ref = parseChannel(body.channel);
       const options = ctx.channels.optionsOf(ref);
       if (!options) throw fail('NOT_FOUND', `No channel namespace "${ref.namespace ?? ref.name}"`);
-      return publisher.publish({ channel: ref, options, event: body.event, data: body.data });
+      return publisher.publish({ channel: ref, options, event: body.event, data: body.data, writeContext: internal?.writeContext });
     };
 
     return {

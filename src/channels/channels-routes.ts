@@ -11,6 +11,7 @@ import { requireServer, requireUserOrServer } from '../http/guards.js';
 import { idempotencyHeadersSchema } from '../idempotency/index.js';
 import { userRoom } from '../realtime/rooms.js';
 import { parseOrFail } from '../realtime/validation.js';
+import type { WriteContext } from '../store/write-context.js';
 import { type ChannelRef, parseChannel } from './channel-name.js';
 import type { ChannelOptions } from './channel-policy.js';
 import { historyParamsSchema, historyQuerySchema, memberParamsSchema, publishBodySchema, userParamsSchema } from './channels-schemas.js';
@@ -23,7 +24,7 @@ export interface ChannelRoutesServices {
   members: MembersRepo;
   history: HistoryRepo;
   /** The one dispatcher, as the programmatic API exposes it. */
-  publish(channel: string, event: string, data?: unknown): Promise<PublishResult>;
+  publish(channel: string, event: string, data?: unknown, options?: { writeContext?: WriteContext }): Promise<PublishResult>;
 }
 
 /** Publications per history page when `limit` is not given. */
@@ -79,7 +80,7 @@ export function registerChannelRoutes(http: FastifyInstance, ctx: SwitchboardCon
   http.post('/api/publish', { schema: schemas.publish, config: { idempotent: true } }, async (request) => {
     await requireServer(ctx, request);
     const body = parseOrFail(publishBodySchema, request.body);
-    const result = await services.publish(body.channel, body.event, body.data);
+    const result = await services.publish(body.channel, body.event, body.data, { writeContext: request.writeContext });
     return { ok: true, ...result };
   });
 

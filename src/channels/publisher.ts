@@ -20,6 +20,7 @@ import { fail, SwitchboardError } from '../core/errors.js';
 import { toIso } from '../core/ids.js';
 import type { Publication } from '../protocol/shapes.js';
 import type { BatchWriter } from '../store/batch-writer.js';
+import type { WriteContext } from '../store/write-context.js';
 import type { Backpressure } from './backpressure.js';
 import type { ChannelFanout } from './channel-fanout.js';
 import type { ChannelRef } from './channel-name.js';
@@ -37,6 +38,8 @@ export interface PublishRequest {
   data: unknown;
   /** The publishing socket, which does not get its own publication back (it has the ack). */
   publisherSocketId?: string;
+  /** Work to commit with the publication (an idempotent request's key). */
+  writeContext?: WriteContext;
 }
 
 export interface PublishResult {
@@ -81,13 +84,16 @@ export class Publisher {
     const createdAt = Date.now();
     let offset: number;
     try {
-      offset = await this.writer.submit({
-        channel,
-        namespace: request.channel.namespace ?? channel,
-        event: request.event,
-        data: json,
-        createdAt,
-      });
+      offset = await this.writer.submit(
+        {
+          channel,
+          namespace: request.channel.namespace ?? channel,
+          event: request.event,
+          data: json,
+          createdAt,
+        },
+        request.writeContext,
+      );
     } catch (error) {
       if (error instanceof SwitchboardError && error.code !== 'INTERNAL') throw error;
       this.ctx.logger.error({ err: error, channel }, 'publication could not be stored');

@@ -91,7 +91,7 @@ export function chatRoutes(http: FastifyInstance, ctx: SwitchboardContext, chat:
   http.post<IdParams>('/api/conversations/:id/messages', { schema: schemas.send, config: { idempotent: true } }, async (request, reply) => {
     const principal = await requireUser(ctx, request);
     const body = parseOrFail(messagePostBodySchema, request.body);
-    const { message, created } = await chat.messages.send(principal, { ...body, conversationId: request.params.id });
+    const { message, created } = await chat.messages.send(principal, { ...body, conversationId: request.params.id }, request.writeContext);
     return reply.code(created ? 201 : 200).send({ ok: true, message });
   });
 

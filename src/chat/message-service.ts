@@ -11,6 +11,7 @@ import { toIso } from '../core/ids.js';
 import type { MessageSendPayload } from '../protocol/events.js';
 import type { Message } from '../protocol/shapes.js';
 import type { BatchWriter } from '../store/batch-writer.js';
+import type { WriteContext } from '../store/write-context.js';
 import { type MessageRow, toMessage } from './chat-shapes.js';
 import type { ConversationService } from './conversation-service.js';
 import type { ConversationsRepo } from './conversations-repo.js';
@@ -63,22 +64,25 @@ export class MessageService {
    * conversation are checked inside the same transaction), then emits `message:new`
    * to every device of every member in one broadcast (the sending socket included).
    */
-  async send(sender: Principal, input: SendMessageInput): Promise<SendResult> {
+  async send(sender: Principal, input: SendMessageInput, context?: WriteContext): Promise<SendResult> {
     const type = input.type ?? 'text';
     this.checkContent(input.content, type);
     if (!input.conversationId) {
       if (!input.receiverId) throw fail('VALIDATION_FAILED', 'conversationId or receiverId is required');
       if (input.receiverId === sender.userId) throw fail('VALIDATION_FAILED', 'A direct conversation needs another user');
     }
-    const sent = await this.writers.send.submit({
-      senderId: sender.userId,
-      conversationId: input.conversationId,
-      receiverId: input.conversationId ? undefined : input.receiverId,
-      content: input.content,
-      type,
-      clientMessageId: input.clientMessageId,
-      replyTo: input.replyTo,
-    });
+    const sent = await this.writers.send.submit(
+      {
+        senderId: sender.userId,
+        conversationId: input.conversationId,
+        receiverId: input.conversationId ? undefined : input.receiverId,
+        content: input.content,
+        type,
+        clientMessageId: input.clientMessageId,
+        replyTo: input.replyTo,
+      },
+      context,
+    );
     if (sent.createdConversation) await this.conversationService.announceCreated(sent.createdConversation);
     const message = toMessage(sent.row);
     // The retry's ack carries the original; its fan-out already happened.

@@ -18,7 +18,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { extractToken } from '../auth/token-sources.js';
 import type { SwitchboardContext } from '../core/context.js';
 import { fail, SwitchboardError } from '../core/errors.js';
-import { writeContext } from '../store/write-context.js';
 import type { HeldClaim, IdempotencyRepo } from './idempotency-repo.js';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from './idempotency-schemas.js';
 
@@ -73,12 +72,12 @@ export function registerIdempotencyHook(app: FastifyInstance, ctx: SwitchboardCo
     if (!request.routeOptions.config?.idempotent) return;
     const key = keyOf(request);
     if (key === undefined) return;
-    // Before the first await, so that the handler runs in this context: the
-    // transaction that stores the effect marks the key applied (write-context.ts).
+    // Handed by the route to the write it makes: the transaction that stores the
+    // effect marks the key applied (write-context.ts).
     const holder: { claim?: HeldClaim } = {};
-    writeContext.enterWith({
+    request.writeContext = {
       inTransaction: (trx) => (holder.claim ? repo.markApplied(trx, holder.claim) : Promise.resolve()),
-    });
+    };
     const scope = await callerScope(ctx, request);
     if (!scope) return;
     const fingerprint = sha256(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`);

@@ -6,11 +6,11 @@
  * over after `pendingTimeoutMs`.
  */
 import { fail } from '../core/errors.js';
-import { writeContext } from '../store/write-context.js';
+import type { WriteContext } from '../store/write-context.js';
 import type { IdempotencyRepo } from './idempotency-repo.js';
 
 /** Runs `effect` unless this key already ran it; resolves `{ ran }`. */
-export type Once = (scope: string, key: string, effect: () => Promise<unknown>) => Promise<{ ran: boolean }>;
+export type Once = (scope: string, key: string, effect: (context: WriteContext) => Promise<unknown>) => Promise<{ ran: boolean }>;
 
 const POLL_MS = 100;
 
@@ -27,8 +27,8 @@ export function createOnce(repo: IdempotencyRepo, pendingTimeoutMs: number): Onc
       }
       const held = { scope, key, claimedAt: claim.claimedAt };
       try {
-        // The effect's store transaction marks the key applied (write-context.ts).
-        await writeContext.run({ inTransaction: (trx) => repo.markApplied(trx, held) }, effect);
+        // The effect hands this to its write: its store transaction marks the key applied (write-context.ts).
+        await effect({ inTransaction: (trx) => repo.markApplied(trx, held) });
       } catch (error) {
         await repo.release(scope, key, claim.claimedAt).catch(() => {});
         throw error;

@@ -9,6 +9,7 @@ import type { ProvidedApi } from '../core/context.js';
 import { SwitchboardError } from '../core/errors.js';
 import type { ErrorCode } from '../protocol/error-codes.js';
 import { parseOrFail } from '../realtime/validation.js';
+import type { WriteContext } from '../store/write-context.js';
 import type { KafkaTopicConfig } from './kafka-config.js';
 
 /**
@@ -97,22 +98,27 @@ export async function routeRecord(
   origin: RecordOrigin,
 ): Promise<void> {
   const record = asObject(value);
-  if (dispatchers.once) await dispatchers.once('kafka', recordKey(origin), () => dispatch(dispatchers, topic, record));
+  if (dispatchers.once) await dispatchers.once('kafka', recordKey(origin), (context) => dispatch(dispatchers, topic, record, context));
   else await dispatch(dispatchers, topic, record);
 }
 
-async function dispatch(dispatchers: RouteDispatchers, topic: KafkaTopicConfig, record: Record<string, unknown>): Promise<void> {
+async function dispatch(
+  dispatchers: RouteDispatchers,
+  topic: KafkaTopicConfig,
+  record: Record<string, unknown>,
+  writeContext?: WriteContext,
+): Promise<void> {
   switch (topic.route) {
     case 'notify': {
       // A topic's template (document.processed → document:processed) applies
       // when the record names none of its own.
       const input = topic.template && record.template === undefined ? { ...record, template: topic.template } : record;
-      await dispatchers.notify(input as Parameters<RouteDispatchers['notify']>[0]);
+      await dispatchers.notify(input as Parameters<RouteDispatchers['notify']>[0], { writeContext });
       return;
     }
     case 'publish': {
       const { channel, event, data } = parseOrFail(publishRecord, record);
-      await dispatchers.publish(channel, event, data);
+      await dispatchers.publish(channel, event, data, { writeContext });
       return;
     }
     case 'broadcast': {

@@ -14,6 +14,7 @@ import { newId } from '../core/ids.js';
 import type { Notification } from '../protocol/shapes.js';
 import { parseOrFail } from '../realtime/validation.js';
 import type { BatchWriter } from '../store/batch-writer.js';
+import type { WriteContext } from '../store/write-context.js';
 import { chunked, yieldToLoop } from './batching.js';
 import { type NotificationContent, notificationRow, SharedNotificationParts, toNotification } from './notification-content.js';
 import { type NotifyInput, notifyInputSchema } from './notifications-schemas.js';
@@ -46,7 +47,7 @@ export class Dispatcher {
   }
 
   /** Validates (VALIDATION_FAILED naming the field), renders the template, stores, delivers. */
-  notify(input: NotifyInput): Promise<NotifyResult> {
+  notify(input: NotifyInput, context?: WriteContext): Promise<NotifyResult> {
     const body = parseOrFail(this.schema, input);
     const userIds = [...new Set(body.userIds ?? (body.userId === undefined ? [] : [body.userId]))];
     const rendered = body.template ? renderTemplate(body.template, body.data) : undefined;
@@ -61,7 +62,7 @@ export class Dispatcher {
     const dueAt = body.deliverAt === undefined ? undefined : Date.parse(body.deliverAt);
     // Tracked so a graceful shutdown waits for a batch that is half delivered.
     return this.ctx.lifecycle.track(() =>
-      dueAt !== undefined && dueAt > Date.now() ? this.enqueue(userIds, content, dueAt) : this.sendNow(userIds, content),
+      dueAt !== undefined && dueAt > Date.now() ? this.enqueue(userIds, content, dueAt) : this.sendNow(userIds, content, context),
     );
   }
 
@@ -100,14 +101,14 @@ export class Dispatcher {
     }
   }
 
-  private async sendNow(userIds: string[], content: NotificationContent): Promise<NotifyResult> {
+  private async sendNow(userIds: string[], content: NotificationContent, context?: WriteContext): Promise<NotifyResult> {
     const ids: string[] = [];
     let single: NotificationsTable | undefined;
     for (const [index, chunk] of chunked(userIds).entries()) {
       if (index > 0) await yieldToLoop();
       const now = Date.now();
       const rows = chunk.map((userId) => notificationRow(newId(), userId, content, now));
-      await this.writer.submit(rows);
+      await this.writer.submit(rows, context);
       await this.deliver(rows);
       for (const row of rows) ids.push(row.id);
       single = rows[0];

@@ -9,6 +9,7 @@ import { SERVER_AUTH } from '../http/api-docs.js';
 import { requireServer } from '../http/guards.js';
 import { idempotencyHeadersSchema } from '../idempotency/index.js';
 import { createBatchWriter } from '../store/batch-writer.js';
+import type { WriteContext } from '../store/write-context.js';
 import { Dispatcher, type NotifyResult } from './dispatcher.js';
 import { Inbox } from './inbox.js';
 import { inboxEvents, inboxRoutes } from './inbox-routes.js';
@@ -31,7 +32,8 @@ declare module '../core/context.js' {
      * @example sb.notify({ userId: '42', type: 'info', title: 'Hello', message: 'Welcome!' })
      * @example sb.notify({ userIds: ['1', '2'], template: 'report:ready', data: { type: 'weekly' } })
      */
-    notify(input: NotifyInput): Promise<NotifyResult>;
+    /** `options.writeContext` is internal (the idempotency feature's key, committed with the notifications). */
+    notify(input: NotifyInput, options?: { writeContext?: WriteContext }): Promise<NotifyResult>;
   }
 }
 
@@ -47,7 +49,7 @@ export const notificationsFeature = defineFeature({
     const writes = ctx.domainEvents.withEvents(notificationWrites, ['notification.created'], (items) => createdEvents(items.flat()));
     const dispatcher = new Dispatcher(ctx, createBatchWriter(ctx, writes), schedule);
     const inbox = new Inbox(ctx, repo);
-    const notify = (input: NotifyInput) => dispatcher.notify(input);
+    const notify = (input: NotifyInput, internal?: { writeContext?: WriteContext }) => dispatcher.notify(input, internal?.writeContext);
 
     return {
       api: { notify },
@@ -63,7 +65,7 @@ export const notificationsFeature = defineFeature({
         };
         http.post('/api/notify', { schema: notifyRoute, config: { idempotent: true } }, async (request, reply) => {
           await requireServer(ctx, request);
-          const result = await notify((request.body ?? {}) as NotifyInput);
+          const result = await notify((request.body ?? {}) as NotifyInput, { writeContext: request.writeContext });
           return reply.code(202).send({ ok: true, ...result });
         });
         inboxRoutes(http, ctx, repo, inbox);

@@ -15,8 +15,8 @@
  *   (connection, lock, disk) fails the whole batch with UNAVAILABLE.
  * - The queue is bounded (`maxQueued`): past it, writes are refused with
  *   RATE_LIMITED instead of growing an unbounded backlog.
- * - A write submitted inside a write context (write-context.ts: an idempotent
- *   request) has that context's work run inside the transaction that commits it, so
+ * - A write submitted with a write context (write-context.ts: an idempotent
+ *   request's) has that context's work run inside the transaction that commits it, so
  *   the two commit together (the batch then always runs as a transaction).
  *
  * The same code runs on SQLite and PostgreSQL: the transaction comes from the
@@ -27,7 +27,7 @@ import { fail, SwitchboardError } from '../core/errors.js';
 import type { Database } from './database.js';
 import type { Store } from './store.js';
 import { isStoreFailure } from './store-errors.js';
-import { type WriteContext, writeContext } from './write-context.js';
+import type { WriteContext } from './write-context.js';
 
 /** How writes are grouped (config `database.batch`). */
 export interface BatchSettings {
@@ -104,8 +104,11 @@ export class BatchWriter<I, O> {
     return this.queue.length;
   }
 
-  /** Queues one write; resolves with its result once the transaction holding it committed. */
-  submit(item: I): Promise<O> {
+  /**
+   * Queues one write; resolves with its result once the transaction holding it
+   * committed. `context`'s work (an idempotent request's) runs inside that transaction.
+   */
+  submit(item: I, context?: WriteContext): Promise<O> {
     if (this.queue.length >= this.settings.maxQueued) {
       return Promise.reject(
         fail('RATE_LIMITED', `Too many ${this.spec.name} writes waiting for the store`, {
@@ -114,7 +117,7 @@ export class BatchWriter<I, O> {
       );
     }
     return new Promise<O>((resolve, reject) => {
-      this.queue.push({ item, weight: this.spec.weight?.(item) ?? 1, context: writeContext.getStore(), resolve, reject });
+      this.queue.push({ item, weight: this.spec.weight?.(item) ?? 1, context, resolve, reject });
       this.schedule();
     });
   }
