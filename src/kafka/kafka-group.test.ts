@@ -25,7 +25,14 @@ describe.skipIf(kafkaReason !== undefined)('Kafka bridge in a group of nodes', {
       const kit = kafkaTestKit();
       const notices = kit.topic('notices');
       await kit.createTopics({ topic: notices, partitions: PARTITIONS }, kit.deadLetterTopic);
-      const config = { kafka: kit.config({ [notices]: { route: 'notify' } }, { emitKafkaEvents: false }) };
+      const config = {
+        kafka: kit.config({ [notices]: { route: 'notify' } }, { emitKafkaEvents: false }),
+        // A record the leaving node had claimed but not stored when it stopped is taken
+        // over after this (30 s by default, which with the rebalance could outlast the
+        // test's wait); the claim is marked applied in the effect's own transaction, so a
+        // takeover can never store a record twice.
+        idempotency: { pendingTimeoutMs: 2_000 },
+      };
       const users = Array.from({ length: USERS }, (_, i) => `group-${kit.id}-${i}`);
       const record = (n: number) => ({ userId: users[n % USERS], type: 'info', title: `n${n}`, message: `record ${n}` });
 
