@@ -1,43 +1,20 @@
 /** The real CLI: `switchboard serve` on SIGTERM with connected clients exits 0 in time. */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { signToken } from '../../src/auth/sign-token.js';
-import { onCleanup } from '../support/cleanup.js';
+import { serveCli } from '../support/cli.js';
 import { connectClient, emitAck } from '../support/client.js';
 import { TEST_SECRET } from '../support/server.js';
 
-function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--host', '127.0.0.1'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  onCleanup(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  });
-  let out = '';
-  child.stdout?.on('data', (d) => (out += d));
-  child.stderr?.on('data', (d) => (out += d));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
-    const check = () => {
-      const match = out.match(/listening on (http:\/\/\S+)/);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1], output: () => out });
-      }
-    };
-    child.stdout?.on('data', check);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
-  });
-}
+/** `switchboard serve` in `dir` (its ./data is the data folder) with these variables added to the environment. */
+const serve = (dir: string, env: Record<string, string>) => serveCli(dir, { ...process.env, ...env });
 
 describe('switchboard serve', () => {
   it('SIGTERM with connected clients: clients are told to reconnect, exit code 0 within the bound', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sb-serve-'));
-    const { child, url } = await serve({
+    const { child, url } = await serve(dir, {
       SWITCHBOARD_JWT_SECRET: TEST_SECRET,
       SWITCHBOARD_DATABASE_URL: `sqlite:${dir}/sb.db`,
       SWITCHBOARD_SHUTDOWN_TIMEOUT_MS: '3000',
@@ -63,7 +40,7 @@ describe('switchboard serve', () => {
 
   it('prints the generated dev secret, a sample token and a client snippet on the embedded default', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sb-dev-'));
-    const { child, url, output } = await serve({
+    const { child, url, output } = await serve(dir, {
       SWITCHBOARD_JWT_SECRET: '',
       SWITCHBOARD_DATABASE_URL: `sqlite:${dir}/sb.db`,
       SWITCHBOARD_LOG_LEVEL: 'warn',
